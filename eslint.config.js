@@ -9,6 +9,7 @@ export const pureCores = [
   'packages/raft-kv/src/raft/**/*.ts',
   'packages/raft-kv/src/mvcc/**/*.ts',
   'packages/raft-kv/src/linearizability/**/*.ts',
+  'packages/raft-kv/src/sim/**/*.ts',
   'packages/control-plane/src/scheduler/core/**/*.ts',
 ];
 

@@ -105,6 +105,8 @@ export interface Message {
   readonly commit?: number;
   /** appendResp / voteResp / preVoteResp: the request was refused. */
   readonly reject?: boolean;
+  /** appendResp with reject: the index the follower suggests probing next (fast back-off). */
+  readonly rejectHint?: number;
   /** snapshot: the snapshot to install. */
   readonly snapshot?: Snapshot;
   /** heartbeat / heartbeatResp / readIndex / readIndexResp: the read request's context. */
