@@ -54,6 +54,8 @@ export class Raft {
   /** Reads that arrived before this leader committed an entry of its term. */
   private pendingReads: Message[] = [];
 
+  /** The current campaign was started by a leadership transfer (its requests bypass stickiness). */
+  private campaignTransfer = false;
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
   private randomizedElectionTimeout = 0;
@@ -130,6 +132,7 @@ export class Raft {
     this.tracker.resetVotes();
     this.role = 'preCandidate';
     this.lead = '';
+    this.heartbeatElapsed = 0;
   }
 
   private becomeCandidate(): void {
@@ -161,6 +164,13 @@ export class Raft {
 
   private tickElection(): void {
     this.electionElapsed++;
+    if (this.role === 'candidate' || this.role === 'preCandidate') {
+      this.heartbeatElapsed++;
+      if (this.heartbeatElapsed >= this.cfg.heartbeatTick) {
+        this.heartbeatElapsed = 0;
+        this.requestVotes();
+      }
+    }
     if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0;
       this.hup('election');
@@ -209,17 +219,8 @@ export class Raft {
   }
 
   private campaign(kind: 'preElection' | 'election' | 'transfer'): void {
-    let voteType: MessageType;
-    let term: number;
-    if (kind === 'preElection') {
-      this.becomePreCandidate();
-      voteType = 'preVote';
-      term = this.term + 1;
-    } else {
-      this.becomeCandidate();
-      voteType = 'vote';
-      term = this.term;
-    }
+    if (kind === 'preElection') this.becomePreCandidate();
+    else this.becomeCandidate();
     this.tracker.recordVote(this.id, true);
     if (this.tracker.tallyVotes() === 'won') {
       // A single voter wins at once.
@@ -227,11 +228,24 @@ export class Raft {
       else this.becomeLeader();
       return;
     }
-    const lastIndex = this.log.lastIndex();
+    this.campaignTransfer = kind === 'transfer';
+    this.requestVotes();
+  }
+
+  /**
+   * Asks every voter that has not answered yet for its (pre-)vote. A candidate repeats this
+   * every heartbeat interval (§5.1: servers retry RPCs that got no answer), so a lost request
+   * or a voter that restarted does not cost a whole election timeout.
+   */
+  private requestVotes(): void {
+    const preVote = this.role === 'preCandidate';
+    const voteType: MessageType = preVote ? 'preVote' : 'vote';
+    const term = preVote ? this.term + 1 : this.term;
+    const index = this.log.lastIndex();
     const logTerm = this.log.lastTerm();
     for (const id of this.tracker.voters) {
-      if (id === this.id) continue;
-      this.send({ type: voteType, to: id, term, index: lastIndex, logTerm, transfer: kind === 'transfer' });
+      if (id === this.id || this.tracker.votes.has(id)) continue;
+      this.send({ type: voteType, to: id, term, index, logTerm, transfer: this.campaignTransfer });
     }
   }
 

@@ -387,7 +387,7 @@ export class Simulation {
 
   /** The vote nemesis: now and then a member reboots right after voting, while the election goes on. */
   private onVoteGranted(node: SimNode): void {
-    if (this.healing || !this.faultRng.chance(0.15)) return;
+    if (this.healing || !this.faultRng.chance(0.3)) return;
     const downFor = this.faultRng.int(1, 8);
     this.at(0, () => {
       if (!node.alive || this.healing) return;
