@@ -10,6 +10,8 @@ export interface ResultRow {
   p99Ms: number;
   samples: number;
   error?: string;
+  /** A figure that is not a rate (memory, sizes), printed in its own column. */
+  note?: string;
 }
 
 /** Turns a finished Bench into result rows (errored tasks keep their error message). */
@@ -41,14 +43,14 @@ function fmt(n: number): string {
 
 /** Renders rows as an aligned text table. */
 export function formatTable(rows: readonly ResultRow[]): string {
-  const header = ['suite', 'task', 'ops/s', 'mean ms', 'p50 ms', 'p99 ms', 'samples'];
+  const header = ['suite', 'task', 'ops/s', 'mean ms', 'p50 ms', 'p99 ms', 'samples', 'note'];
   const body = rows.map((r) =>
     r.error
-      ? [r.suite, r.task, `error: ${r.error}`, '', '', '', '']
-      : [r.suite, r.task, fmt(r.opsPerSec), fmt(r.meanMs), fmt(r.p50Ms), fmt(r.p99Ms), String(r.samples)],
+      ? [r.suite, r.task, `error: ${r.error}`, '', '', '', '', '']
+      : [r.suite, r.task, fmt(r.opsPerSec), fmt(r.meanMs), fmt(r.p50Ms), fmt(r.p99Ms), String(r.samples), r.note ?? ''],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }

@@ -21,14 +21,17 @@ const rows: ResultRow[] = [];
 for (const file of files.sort()) {
   const suite = ((await import(join(suiteDir, file))) as { default: BenchSuite }).default;
   if (only.length > 0 && !only.includes(suite.name)) continue;
-  const bench = new Bench({ name: suite.name, time: quick ? 200 : 1000, warmupTime: quick ? 50 : 200 });
-  const cleanup = await suite.register(bench, { quick });
-  try {
-    await bench.run();
-  } finally {
-    await cleanup?.();
+  if (suite.register) {
+    const bench = new Bench({ name: suite.name, time: quick ? 200 : 1000, warmupTime: quick ? 50 : 200 });
+    const cleanup = await suite.register(bench, { quick });
+    try {
+      await bench.run();
+    } finally {
+      await cleanup?.();
+    }
+    rows.push(...rowsOf(suite.name, bench));
   }
-  rows.push(...rowsOf(suite.name, bench));
+  if (suite.run) rows.push(...(await suite.run({ quick })));
 }
 
 console.log(formatTable(rows));

@@ -34,3 +34,38 @@ export type {
 // Linearizability checking of key-value histories (for simulations and real-process tests).
 export { checkLinearizable, HistoryRecorder, formatHistoryOp } from './linearizability/index.js';
 export type { CheckOptions, CheckResult, HistoryOp, KvInput, KvOutput } from './linearizability/index.js';
+
+// The store: an embedded single-member store today, the same KV API over a cluster tomorrow.
+export { openStore, Store } from './store/embedded.js';
+export type { OpenStoreOptions } from './store/embedded.js';
+export type { KV, KvRangeOptions, KvWatch, ReadConsistency, StoreStatus } from './store/kv.js';
+export { NodeError, RaftNode } from './node/raft-node.js';
+export type { NodeErrorCode, PeerTransport, RaftNodeOptions, StateMachine, Timers } from './node/raft-node.js';
+
+// The MVCC state machine and its vocabulary (etcd v3 semantics).
+export { MvccError, MvccStore, Lessor, WatchHub, prefixEnd } from './mvcc/index.js';
+export type {
+  Bytes,
+  Compare,
+  CompareResult,
+  DeleteRangeOptions,
+  DeleteRangeResponse,
+  KeyValue,
+  MvccErrorCode,
+  MvccLimits,
+  PutOptions,
+  PutResponse,
+  RangeOptions,
+  RangeResponse,
+  RequestOp,
+  ResponseOp,
+  TxnParts,
+  TxnResponse,
+  WatchBatch,
+  WatchEvent,
+  WatchOptions,
+} from './mvcc/index.js';
+
+// Durable storage (for tools that inspect or repair a data dir).
+export { StorageError } from './storage/index.js';
+export type { StorageErrorCode } from './storage/index.js';

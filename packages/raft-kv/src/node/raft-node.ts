@@ -115,6 +115,7 @@ export class RaftNode {
   private confState: ConfState = { voters: [], learners: [] };
   private leader: NodeId = '';
   private snapshotting: Promise<void> | undefined;
+  private appliedWaiters: { index: number; resolve: () => void }[] = [];
 
   private constructor(private readonly opts: RaftNodeOptions) {
     this.id = opts.id;
@@ -127,7 +128,15 @@ export class RaftNode {
     await node.recover();
     node.ticker = node.timers.setInterval(() => node.tick(), opts.tickMs ?? 100);
     node.schedule();
+    // Serve nothing until everything known to be committed before the restart is applied again.
+    await node.appliedUpTo(node.memory.getHardState().commit);
     return node;
+  }
+
+  /** Resolves once this member has applied up to `index`. */
+  appliedUpTo(index: number): Promise<void> {
+    if (this.appliedIndex >= index) return Promise.resolve();
+    return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
   }
 
   private async recover(): Promise<void> {
@@ -316,7 +325,12 @@ export class RaftNode {
     }
     this.raw.advance(rd);
     this.serveReads();
-    if (rd.committedEntries.length > 0) this.opts.onApplied?.(this.appliedIndex);
+    if (rd.committedEntries.length > 0 || rd.snapshot) {
+      this.opts.onApplied?.(this.appliedIndex);
+      const ready = this.appliedWaiters.filter((w) => w.index <= this.appliedIndex);
+      this.appliedWaiters = this.appliedWaiters.filter((w) => w.index > this.appliedIndex);
+      for (const w of ready) w.resolve();
+    }
     this.maybeSnapshot();
   }
 
