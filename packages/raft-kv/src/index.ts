@@ -32,7 +32,13 @@ export type {
 } from './raft/types.js';
 
 // Linearizability checking of key-value histories (for simulations and real-process tests).
-export { checkLinearizable, HistoryRecorder, formatHistoryOp } from './linearizability/index.js';
+export {
+  checkLinearizable,
+  DEFAULT_MAX_STEPS,
+  HistoryRecorder,
+  formatHistoryOp,
+  parseHistory,
+} from './linearizability/index.js';
 export type { CheckOptions, CheckResult, HistoryOp, KvInput, KvOutput } from './linearizability/index.js';
 
 // The store: an embedded single-member store today, the same KV API over a cluster tomorrow.
