@@ -27,7 +27,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-rmSync(resultsDir, { recursive: true, force: true });
+// Remove only the results of the files about to run, so that concurrent runs of other files
+// (two developers, or helpers) do not wipe each other's results.
+for (const file of files) rmSync(join(resultsDir, `${file}.tap`), { force: true });
 // A subset run checks behaviour only; the full run also enforces the coverage thresholds.
 const coverageArgs = args.length > 0 ? ['--allow-incomplete-coverage', '--allow-empty-coverage'] : [];
 const tap = spawnSync(join(root, 'node_modules', '.bin', 'tap'), [...coverageArgs, ...files], {

@@ -33,6 +33,47 @@ function digest(data: Uint8Array): number {
   return h;
 }
 
+/** Where a member's log on disk ends: what a voter compares to grant its vote (§5.4.1). */
+interface LogPosition {
+  readonly term: number;
+  readonly index: number;
+}
+
+function diskPosition(node: SimNode): LogPosition {
+  const index = node.disk.lastIndex();
+  return { term: node.disk.term(index), index };
+}
+
+/** Whether the entry is on the member's disk (or covered by its snapshot). */
+function holds(node: SimNode, e: Entry): boolean {
+  const disk = node.disk;
+  if (disk.snapshot().meta.index >= e.index) return true;
+  return e.index <= disk.lastIndex() && disk.term(e.index) === e.term;
+}
+
+/**
+ * A voter lacking the entry whose disk log is at least as up to date as those of a majority of
+ * `voters` (itself included), described; undefined when there is none.
+ */
+function electableWithout(voters: readonly NodeId[], byId: ReadonlyMap<NodeId, SimNode>, e: Entry): string | undefined {
+  const quorum = Math.floor(voters.length / 2) + 1;
+  for (const id of voters) {
+    const candidate = byId.get(id);
+    if (!candidate || holds(candidate, e)) continue;
+    const c = diskPosition(candidate);
+    const granters = voters.filter((v) => {
+      const voter = byId.get(v);
+      if (!voter) return false; // unknown: assume it refuses
+      const p = diskPosition(voter);
+      return c.term > p.term || (c.term === p.term && c.index >= p.index);
+    });
+    if (granters.length >= quorum) {
+      return `${id} (log ends at ${c.index}/${c.term}; ${granters.join(',')} of ${voters.length} voters would vote for it)`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Checks Raft's safety properties as the simulation runs, from what members persist, apply
  * and claim:
@@ -140,6 +181,29 @@ export class Checker {
     this.applied.set(e.index, { term: e.term, hash });
     this.maxApplied = Math.max(this.maxApplied, e.index);
     this.checkDurable(node, e);
+    if (!process.env.NOLATENT) this.checkNoElectableWithout(node, e);
+  }
+
+  /**
+   * Leader completeness, checked before it is too late (the argument of §5.4.3): once an entry
+   * is committed, a majority of voters hold a log strictly more up to date than that of any
+   * member lacking it, so no such member can collect the votes to lead. Checked when the entry
+   * is first applied, on disks, in the applying member's membership or the one before its
+   * last change. A leader that commits an entry of an earlier term by counting replicas
+   * (Figure 8) fails this at once, before a rival actually wins an election and overwrites it.
+   */
+  private checkNoElectableWithout(node: SimNode, e: Entry): void {
+    const byId = new Map(this.members().map((m) => [m.id, m]));
+    const configs = [node.membership().voters, node.previousMembership().voters];
+    let rival: string | undefined;
+    for (const voters of configs) {
+      rival = electableWithout(voters, byId, e);
+      if (rival === undefined) return;
+    }
+    throw new SafetyViolation(
+      'leaderCompleteness',
+      `${node.id} applies ${e.index}/${e.term}, but ${rival ?? ''} lacks it and could still be elected`,
+    );
   }
 
   /**

@@ -24,13 +24,21 @@ export const calmLinks: LinkFaults = {
   slowDelay: 150,
 };
 
+/** Directed links cut by one fault, so that the fault can restore exactly those. */
+export type Cut = readonly string[];
+
 /**
  * The simulated network between members (and clients): which directed links are cut, and with
  * what loss, duplication and delay each message travels. Random delays reorder messages.
+ * Cutting a link also loses the messages still travelling on it (a dropped connection loses
+ * its buffers). Faults may overlap: a link stays cut until every fault that cut it is over.
  * Clients are never partitioned from members (they may reach a deposed leader: that is the point).
  */
 export class Network {
-  private readonly cut = new Set<string>();
+  /** How many faults currently cut each directed link. */
+  private readonly cut = new Map<string, number>();
+  /** How many times each directed link was ever cut: a message sent in an earlier epoch is lost. */
+  private readonly epochs = new Map<string, number>();
   faults: LinkFaults = calmLinks;
 
   constructor(private readonly rng: Prng) {}
@@ -39,21 +47,33 @@ export class Network {
     return `${from}->${to}`;
   }
 
-  /** Cuts the link from → to (one way). */
-  cutLink(from: string, to: string): void {
-    this.cut.add(Network.link(from, to));
+  /** Cuts the link from → to (one way); returns the cut, for {@link restore}. */
+  cutLink(from: string, to: string): Cut {
+    const link = Network.link(from, to);
+    this.cut.set(link, (this.cut.get(link) ?? 0) + 1);
+    this.epochs.set(link, (this.epochs.get(link) ?? 0) + 1);
+    return [link];
   }
 
   /** Cuts both directions between every member of `a` and every member of `b`. */
-  separate(a: readonly string[], b: readonly string[]): void {
+  separate(a: readonly string[], b: readonly string[]): Cut {
+    const links: string[] = [];
     for (const x of a) {
-      for (const y of b) {
-        this.cutLink(x, y);
-        this.cutLink(y, x);
-      }
+      for (const y of b) links.push(...this.cutLink(x, y), ...this.cutLink(y, x));
+    }
+    return links;
+  }
+
+  /** Ends one fault's cut; links that another fault still cuts stay cut. */
+  restore(cut: Cut): void {
+    for (const link of cut) {
+      const n = this.cut.get(link) ?? 0;
+      if (n <= 1) this.cut.delete(link);
+      else this.cut.set(link, n - 1);
     }
   }
 
+  /** Ends every cut. */
   heal(): void {
     this.cut.clear();
   }
@@ -62,9 +82,17 @@ export class Network {
     return this.cut.has(Network.link(from, to));
   }
 
+  /**
+   * The link's epoch: it changes whenever the link is cut. A message arrives only if the
+   * epoch at delivery is the one it was sent in.
+   */
+  epoch(from: string, to: string): number {
+    return this.epochs.get(Network.link(from, to)) ?? 0;
+  }
+
   /** A description of the cut links, for traces. */
   describe(): string {
-    return this.cut.size === 0 ? 'none' : [...this.cut].sort().join(' ');
+    return this.cut.size === 0 ? 'none' : [...this.cut.keys()].sort().join(' ');
   }
 
   /**

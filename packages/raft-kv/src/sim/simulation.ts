@@ -7,7 +7,7 @@ import { Checker, SafetyViolation } from './checks.js';
 import { SimClient } from './clients.js';
 import { EventQueue } from './events.js';
 import { KvMachine } from './kv-machine.js';
-import { Network, calmLinks, type PartitionKind } from './network.js';
+import { Network, calmLinks, type Cut, type PartitionKind } from './network.js';
 import { Prng } from './prng.js';
 import { SimNode, type ClientReply, type ClientRequest, type NodeHost, type NodeOptions } from './sim-node.js';
 import { Trace } from './trace.js';
@@ -46,7 +46,7 @@ export interface SimResult {
 }
 
 type SimEvent =
-  | { readonly kind: 'deliver'; readonly m: Message }
+  | { readonly kind: 'deliver'; readonly m: Message; readonly epoch: number }
   | { readonly kind: 'toNode'; readonly to: NodeId; readonly req: ClientRequest }
   | { readonly kind: 'toClient'; readonly reply: ClientReply }
   | { readonly kind: 'tick'; readonly node: SimNode; readonly incarnation: number }
@@ -97,8 +97,8 @@ export class Simulation {
       preVote: opts.preVote ?? settings.chance(0.7),
       checkQuorum: opts.checkQuorum ?? settings.chance(0.7),
       readOnlyOption: opts.readOnlyOption ?? 'safe',
-      maxInflightMsgs: 8,
-      maxSizePerMsg: 400,
+      maxInflightMsgs: settings.pick((process.env.MI ?? '1,2,8').split(',').map(Number)),
+      maxSizePerMsg: settings.pick((process.env.MS ?? '100,400,1000').split(',').map(Number)),
       snapshotEvery: 40,
       compactionMargin: 5,
       bugs: opts.bugs ?? {},
@@ -133,7 +133,8 @@ export class Simulation {
 
   private sendPeer(m: Message): boolean {
     const delays = this.net.deliveries(m.from, m.to);
-    for (const delay of delays) this.queue.push(this.now + delay, { kind: 'deliver', m });
+    const epoch = this.net.epoch(m.from, m.to);
+    for (const delay of delays) this.queue.push(this.now + delay, { kind: 'deliver', m, epoch });
     return delays.length > 0;
   }
 
@@ -228,6 +229,7 @@ export class Simulation {
       case 'deliver': {
         const node = this.nodes.get(ev.m.to);
         if (!node?.alive || this.retired.has(node.id)) return;
+        if (this.net.epoch(ev.m.from, ev.m.to) !== ev.epoch) return; // the link was cut meanwhile
         node.receive(ev.m);
         return;
       }
@@ -371,6 +373,7 @@ export class Simulation {
   private onRoleChange(node: SimNode): void {
     const role = node.raw.raft.role;
     this.trace.add(this.now, `${node.id} becomes ${role} in term ${node.raw.raft.term}`);
+    if (role === 'leader') this.leaderNemesis(node);
     if (this.healing || role !== 'candidate' || !this.faultRng.chance(0.25)) return;
     const others = this.liveMembers().filter((n) => n !== node);
     if (others.length === 0) return;
@@ -382,6 +385,36 @@ export class Simulation {
       this.note(`election nemesis: reboot ${victim.id} for ${downFor} ms`);
       victim.crash();
       this.at(downFor, () => this.restart(victim));
+    });
+  }
+
+  /**
+   * The leader nemesis: now and then a new leader crashes or is cut off a few ms after it won,
+   * while its no-op and the catch-up of lagging followers are still on their way (the
+   * situations of Figure 8 in the Raft paper, where entries of older terms are on a majority
+   * but not committed).
+   */
+  private leaderNemesis(node: SimNode): void {
+    const r = this.faultRng;
+    if (this.healing || !r.chance(Number(process.env.LN ?? 0.3))) return;
+    const after = r.int(0, Number(process.env.LNA ?? 20));
+    const crash = r.chance(Number(process.env.LNC ?? 0.5));
+    const downFor = r.int(30, 400);
+    const term = node.raw.raft.term;
+    this.at(after, () => {
+      if (this.healing || !node.alive || node.raw.raft.role !== 'leader' || node.raw.raft.term !== term) return;
+      if (crash) {
+        this.note(`leader nemesis: crash ${node.id} (leader of term ${term}) for ${downFor} ms`);
+        node.crash();
+        this.at(downFor, () => this.restart(node));
+        return;
+      }
+      const cut = this.isolate(node.id);
+      this.note(`leader nemesis: isolate ${node.id} (leader of term ${term}) for ${downFor} ms`);
+      this.at(downFor, () => {
+        this.net.restore(cut);
+        this.note(`leader nemesis: ${node.id} reconnected`);
+      });
     });
   }
 
@@ -417,37 +450,33 @@ export class Simulation {
   private partition(kind: PartitionKind): void {
     const ids = this.memberIds();
     const r = this.faultRng;
+    let cut: Cut = [];
     switch (kind) {
       case 'isolateOne': {
         const one = r.pick(ids);
-        this.net.separate(
-          [one],
-          ids.filter((x) => x !== one),
-        );
+        cut = this.isolate(one);
         break;
       }
       case 'isolateLeader': {
-        const one = this.leader()?.id ?? r.pick(ids);
-        this.net.separate(
-          [one],
-          ids.filter((x) => x !== one),
-        );
+        cut = this.isolate(this.leader()?.id ?? r.pick(ids));
         break;
       }
       case 'oneWay': {
         const from = r.pick(ids);
         const to = r.pick(ids.filter((x) => x !== from));
-        this.net.cutLink(from, to);
+        cut = this.net.cutLink(from, to);
         break;
       }
       case 'ring': {
         // Each member hears only its two neighbours.
+        const links: string[] = [];
         ids.forEach((a, i) => {
           ids.forEach((b, j) => {
             const d = Math.abs(i - j);
-            if (a !== b && d !== 1 && d !== ids.length - 1) this.net.cutLink(a, b);
+            if (a !== b && d !== 1 && d !== ids.length - 1) links.push(...this.net.cutLink(a, b));
           });
         });
+        cut = links;
         break;
       }
       case 'split': {
@@ -456,16 +485,24 @@ export class Simulation {
           const j = r.int(0, i);
           [shuffled[i], shuffled[j]] = [shuffled[j] as NodeId, shuffled[i] as NodeId];
         }
-        const cut = Math.floor(ids.length / 2);
-        this.net.separate(shuffled.slice(0, cut), shuffled.slice(cut));
+        const half = Math.floor(ids.length / 2);
+        cut = this.net.separate(shuffled.slice(0, half), shuffled.slice(half));
         break;
       }
     }
     this.note(`partition ${kind}: cut ${this.net.describe()}`);
     this.at(r.int(100, 800), () => {
-      this.net.heal();
-      this.note('partition healed');
+      this.net.restore(cut);
+      this.note(`partition ${kind} healed: cut ${this.net.describe()}`);
     });
+  }
+
+  /** Cuts one member off from every other member. */
+  private isolate(id: NodeId): Cut {
+    return this.net.separate(
+      [id],
+      this.memberIds().filter((x) => x !== id),
+    );
   }
 
   // ------------------------------------------------------------ membership
