@@ -36,6 +36,8 @@ export interface OpenStoreOptions {
   readonly now?: () => number;
   /** How often the leader looks for expired leases (ms, 500 by default). */
   readonly leaseCheckMs?: number;
+  /** How often watchers that asked for progress notifications get one (ms, 10 minutes as in etcd). */
+  readonly progressNotifyMs?: number;
 }
 
 /** The replicated state machine: MVCC requests decoded from Raft entries. */
@@ -62,6 +64,7 @@ class MvccMachine implements StateMachine {
  */
 export class Store implements KV {
   private leaseTimer: unknown;
+  private progressTimer: unknown;
   private closed = false;
 
   private constructor(
@@ -109,6 +112,7 @@ export class Store implements KV {
     };
     const store = new Store(node, mvcc, lessor, limits, timers);
     store.leaseTimer = timers.setInterval(() => store.revokeExpired(), opts.leaseCheckMs ?? 500);
+    store.progressTimer = timers.setInterval(() => mvcc.watchHub.progress(), opts.progressNotifyMs ?? 600_000);
     return store;
   }
 
@@ -227,6 +231,8 @@ export class Store implements KV {
     if (this.closed) return;
     this.closed = true;
     this.timers.clearInterval(this.leaseTimer);
+    this.timers.clearInterval(this.progressTimer);
+    this.mvcc.watchHub.close();
     await this.node.close();
   }
 }
