@@ -329,7 +329,12 @@ export class Raft {
     if (m.type === 'preVote') return true; // a pre-vote never changes our term
     if (m.type === 'preVoteResp' && !m.reject) return true; // we bump the term when we win
     const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
+    const elapsed = this.electionElapsed;
     this.becomeFollower(m.term, fromLeader ? m.from : '');
+    // §5.2: only a leader's message or a granted vote restarts the election timer. A member
+    // that refuses a stale candidate keeps counting, so it can win the next election itself;
+    // resetting here lets a stale, faster-ticking member hold an election off indefinitely.
+    if (m.type === 'vote' && this.role === 'follower') this.electionElapsed = elapsed;
     return true;
   }
 
@@ -567,7 +572,8 @@ export class Raft {
     // Appends may have been lost: let one more through so that a reject can reset the window.
     if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
     if (pr.match < this.log.lastIndex()) this.sendAppend(m.from);
-    if (this.cfg.readOnlyOption !== 'safe' || !m.context) return;
+    // Lease-based reads fall back to this round when the lease has lapsed (see holdsLease).
+    if (!m.context) return;
     const acks = this.readOnly.recvAck(m.from, m.context);
     if (!acks) return;
     if (!hasQuorum(this.tracker.voters, (id) => id === this.id || acks.has(id))) return;
@@ -590,13 +596,25 @@ export class Raft {
       this.pendingReads.push(m);
       return;
     }
-    if (this.cfg.readOnlyOption === 'leaseBased') {
+    if (this.cfg.readOnlyOption === 'leaseBased' && this.holdsLease()) {
       this.answerRead(m.from, this.log.committed, context);
       return;
     }
     this.readOnly.add(this.log.committed, m.from, context);
     this.readOnly.recvAck(this.id, context);
     this.bcastHeartbeat(context);
+  }
+
+  /**
+   * Whether this leader may serve a read from its lease (§6.4.1): a quorum answered it since the
+   * last CheckQuorum round, less than an election timeout ago, so leader stickiness keeps every
+   * member of that quorum from voting for another leader yet; and it is not handing leadership
+   * over (TimeoutNow lets the target bypass stickiness). Serving lease reads until CheckQuorum
+   * deposes the leader was not enough: that comes up to two election timeouts after the last
+   * quorum contact, while the others may elect a new leader after one (read-index.test.ts).
+   */
+  private holdsLease(): boolean {
+    return this.leadTransferee === '' && this.tracker.quorumActive(this.id);
   }
 
   private releasePendingReads(): void {
