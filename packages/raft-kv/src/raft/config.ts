@@ -5,7 +5,9 @@ import type { NodeId } from './types.js';
 /**
  * How ReadIndex confirms leadership: `safe` by a heartbeat round to a quorum; `leaseBased` by
  * trusting that no other leader can exist within an election timeout of the last quorum
- * contact (needs CheckQuorum and bounded clock drift).
+ * contact (needs CheckQuorum, bounded clock drift and message delay, and members that do not
+ * restart within the lease: a restarted member no longer knows whom it followed and may vote).
+ * Without a current lease, a leaseBased read falls back to the heartbeat round.
  */
 export type ReadOnlyOption = 'safe' | 'leaseBased';
 
