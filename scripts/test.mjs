@@ -1,5 +1,8 @@
 // Runs the test suite with tap and ends with one line: `N passed, N failed[, N skipped]`.
-// Usage: node scripts/test.mjs [path-or-glob ...]   (default: every *.test.ts in the repo)
+// Usage: node scripts/test.mjs [file-or-folder ...]   (default: every *.test.ts in the repo)
+// A package's tests run compiled (tsc -b first, then packages/X/dist/**/foo.test.js), so they
+// are type-checked and coverage maps through tsc's source maps to the .ts sources; the
+// cross-package tests in test/ run from source through tsx.
 // Counts are of top-level tests (each file's t.test blocks and top-level assertions), read
 // from the TAP results that tap saves per file; a file that crashed counts as one failure.
 import { spawnSync } from 'node:child_process';
@@ -21,7 +24,24 @@ function findTests(dir, out = []) {
 
 const args = process.argv.slice(2);
 const targets = args.length > 0 ? args : ['packages', 'test'];
-const files = targets.flatMap((t) => (statSync(join(root, t)).isDirectory() ? findTests(join(root, t)) : [t]));
+const sources = targets.flatMap((t) => (statSync(join(root, t)).isDirectory() ? findTests(join(root, t)) : [t]));
+/** packages/X/src/a/b.test.ts -> packages/X/dist/a/b.test.js; anything else runs as it is. */
+function compiled(file) {
+  const m = /^packages\/([^/]+)\/src\/(.+)\.test\.ts$/.exec(file);
+  return m ? `packages/${m[1]}/dist/${m[2]}.test.js` : file;
+}
+const files = sources.map(compiled);
+if (files.some((f) => f.endsWith('.js'))) {
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) {
+    console.log('0 passed, 1 failed');
+    console.error('tsc -b failed: fix the type errors above first');
+    process.exit(1);
+  }
+}
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);

@@ -57,6 +57,8 @@ export class Raft {
   /** The current campaign was started by a leadership transfer (its requests bypass stickiness). */
   private campaignTransfer = false;
   private electionElapsed = 0;
+  /** Ticks since this member became leader; peers' lastContact is on this clock. */
+  private leaderTicks = 0;
   private heartbeatElapsed = 0;
   private randomizedElectionTimeout = 0;
 
@@ -108,6 +110,7 @@ export class Raft {
       pr.match = 0;
       pr.next = last + 1;
       pr.recentActive = false;
+      pr.lastContact = 0;
       if (id === this.id) pr.match = this.stableLastIndex();
     }
     this.pendingConfIndex = 0;
@@ -145,6 +148,7 @@ export class Raft {
   private becomeLeader(): void {
     invariant(this.role === 'candidate', () => `only a candidate can become leader (was ${this.role})`);
     this.reset(this.term);
+    this.leaderTicks = 0;
     this.role = 'leader';
     this.lead = this.id;
     const self = this.tracker.progress.get(this.id);
@@ -180,15 +184,15 @@ export class Raft {
   private tickHeartbeat(): void {
     this.heartbeatElapsed++;
     this.electionElapsed++;
+    this.leaderTicks++;
+    // CheckQuorum: step down as soon as a quorum has not been heard from for an election timeout.
+    if (this.cfg.checkQuorum && !this.heardFromQuorum()) {
+      this.becomeFollower(this.term, '');
+      return;
+    }
     if (this.electionElapsed >= this.cfg.electionTick) {
       this.electionElapsed = 0;
-      if (this.cfg.checkQuorum) {
-        if (!this.tracker.quorumActive(this.id)) {
-          this.becomeFollower(this.term, '');
-          return;
-        }
-        for (const [id, pr] of this.tracker.progress) pr.recentActive = id === this.id;
-      }
+      for (const [id, pr] of this.tracker.progress) pr.recentActive = id === this.id;
       // A transfer that did not finish within an election timeout is abandoned.
       this.leadTransferee = '';
     }
@@ -536,6 +540,7 @@ export class Raft {
     const pr = this.tracker.progress.get(m.from);
     if (!pr) return;
     pr.recentActive = true;
+    pr.lastContact = this.leaderTicks;
     if (m.reject) {
       let hint = m.rejectHint ?? 0;
       if ((m.logTerm ?? 0) > 0) hint = this.log.findConflictByTerm(hint, m.logTerm ?? 0).index;
@@ -568,6 +573,7 @@ export class Raft {
     const pr = this.tracker.progress.get(m.from);
     if (!pr) return;
     pr.recentActive = true;
+    pr.lastContact = this.leaderTicks;
     pr.probeSent = false;
     // Appends may have been lost: let one more through so that a reject can reset the window.
     if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
@@ -614,7 +620,15 @@ export class Raft {
    * quorum contact, while the others may elect a new leader after one (read-index.test.ts).
    */
   private holdsLease(): boolean {
-    return this.leadTransferee === '' && this.tracker.quorumActive(this.id);
+    return this.leadTransferee === '' && this.heardFromQuorum();
+  }
+
+  /**
+   * Whether a quorum of voters answered this leader within the last election timeout (counted
+   * in this leader's ticks; a new leader counts everyone as heard at its election).
+   */
+  private heardFromQuorum(): boolean {
+    return this.tracker.quorumHeardWithin(this.id, this.leaderTicks, this.cfg.electionTick);
   }
 
   private releasePendingReads(): void {
@@ -734,8 +748,11 @@ export class Raft {
       if (e instanceof RaftError) return this.tracker.confState();
       throw e;
     }
+    const known = new Set(this.tracker.progress.keys());
     this.tracker.setConfig(next, this.log.lastIndex() + 1);
     if (this.role !== 'leader') return next;
+    // A member just added gets an election timeout to answer before CheckQuorum counts it absent.
+    for (const [id, pr] of this.tracker.progress) if (!known.has(id)) pr.lastContact = this.leaderTicks;
     if (!this.tracker.voters.has(this.id)) {
       this.handOffAfterRemoval();
       return next;

@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { entry, prng, tempDir } from './fixtures.test.util.js';
 import { openWal } from './open-wal.js';
 
+// Tests run compiled from dist/ (plain node) or from source through tsx: spawn the fixture alike.
+const fromSource = import.meta.url.endsWith('.ts');
+const loader = fromSource ? ['--import', 'tsx'] : [];
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const child = fileURLToPath(new URL('./crash-writer.test.fixture.ts', import.meta.url));
+const child = fileURLToPath(new URL(`./crash-writer.test.fixture.${fromSource ? 'ts' : 'js'}`, import.meta.url));
 const SEGMENT_BYTES = 16 * 1024;
 const KILLS = 15;
 
@@ -21,7 +24,7 @@ interface Run {
 /** Starts the writer, kills it `delayMs` after it is ready, and returns what it acknowledged. */
 function runChild(dir: string, delayMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dir, String(SEGMENT_BYTES)], {
+    const proc = spawn(process.execPath, [...loader, child, dir, String(SEGMENT_BYTES)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

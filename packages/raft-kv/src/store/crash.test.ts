@@ -10,12 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { Prng } from '../sim/prng.js';
 import { openStore } from './embedded.js';
 
-const fixture = fileURLToPath(new URL('./crash-writer.test.fixture.ts', import.meta.url));
+// Tests run compiled from dist/ (plain node) or from source through tsx: spawn the fixture alike.
+const fromSource = import.meta.url.endsWith('.ts');
+const loader = fromSource ? ['--import', 'tsx'] : [];
+const fixture = fileURLToPath(new URL(`./crash-writer.test.fixture.${fromSource ? 'ts' : 'js'}`, import.meta.url));
 
 /** Runs the writer until `killAfterMs` after it is ready, SIGKILLs it, returns the acked numbers. */
 function runAndKill(dir: string, from: number, killAfterMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir, String(from)], {
+    const child = spawn(process.execPath, [...loader, fixture, dir, String(from)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: number[] = [];

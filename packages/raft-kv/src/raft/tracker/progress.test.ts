@@ -88,7 +88,7 @@ t.test('ProgressTracker: setConfig keeps the progress of members that stay', asy
   t.throws(() => tr.setConfig({ voters: ['1'], learners: ['1'] }, 9), /1 is both voter and learner/);
 });
 
-t.test('ProgressTracker: committed and quorumActive count voters only', async (t) => {
+t.test('ProgressTracker: committed and quorumHeardWithin count voters only', async (t) => {
   const tr = new ProgressTracker(limits);
   tr.setConfig({ voters: ['1', '2', '3'], learners: ['4'] }, 1);
   tr.progress.get('1')?.maybeUpdate(9);
@@ -96,12 +96,14 @@ t.test('ProgressTracker: committed and quorumActive count voters only', async (t
   t.equal(tr.committed(), 0, 'the learner does not make a majority');
   tr.progress.get('2')?.maybeUpdate(7);
   t.equal(tr.committed(), 7);
+  for (const pr of tr.progress.values()) pr.lastContact = -100;
   const learner = tr.progress.get('4');
-  if (learner) learner.recentActive = true;
-  t.equal(tr.quorumActive('1'), false);
+  if (learner) learner.lastContact = 20;
+  t.equal(tr.quorumHeardWithin('1', 25, 10), false, 'a learner does not make a quorum');
   const two = tr.progress.get('2');
-  if (two) two.recentActive = true;
-  t.equal(tr.quorumActive('1'), true);
+  if (two) two.lastContact = 16;
+  t.equal(tr.quorumHeardWithin('1', 25, 10), true, 'heard from 2 nine ticks ago');
+  t.equal(tr.quorumHeardWithin('1', 26, 10), false, 'ten ticks ago is too long');
 });
 
 t.test('ProgressTracker: votes are recorded once per member', async (t) => {

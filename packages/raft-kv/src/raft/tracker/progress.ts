@@ -19,8 +19,10 @@ export class Progress {
   state: ProgressState = 'probe';
   /** In `snapshot` state: the index of the snapshot sent. */
   pendingSnapshot = 0;
-  /** Heard from since the last CheckQuorum round. */
+  /** Heard from within the last election timeout (for status pages). */
   recentActive = false;
+  /** The leader's tick when this member last answered (CheckQuorum and lease reads use it). */
+  lastContact = 0;
   /** In `probe` state: an append was sent and not yet answered. */
   probeSent = false;
   readonly inflights: Inflights;

@@ -49,9 +49,16 @@ export class ProgressTracker {
     return committedIndex(this.voters, (id) => this.progress.get(id)?.match ?? 0);
   }
 
-  /** CheckQuorum: whether a majority of voters were heard from recently (`self` always counts). */
-  quorumActive(self: NodeId): boolean {
-    return hasQuorum(this.voters, (id) => id === self || this.progress.get(id)?.recentActive === true);
+  /**
+   * CheckQuorum: whether a majority of voters answered less than `window` ticks before `now`
+   * (ticks of the leader's clock, as recorded in each Progress's lastContact; `self` always counts).
+   */
+  quorumHeardWithin(self: NodeId, now: number, window: number): boolean {
+    return hasQuorum(this.voters, (id) => {
+      if (id === self) return true;
+      const pr = this.progress.get(id);
+      return pr !== undefined && now - pr.lastContact < window;
+    });
   }
 
   recordVote(id: NodeId, granted: boolean): void {
