@@ -52,11 +52,20 @@ t.test('a stranger can npm install @bosun/sdk and import it, with types', async 
   const project = join(scratch, 'app');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', sdk, raftKv], { cwd: project });
+  // A TypeScript project on Node has Node's types; the packages' declarations use them.
+  await execa('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', sdk, raftKv, '@types/node@20'], {
+    cwd: project,
+  });
   writeFileSync(
     join(project, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, types: [] },
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        strict: true,
+        types: ['node'],
+      },
       files: ['main.ts'],
     }),
   );
