@@ -63,6 +63,8 @@ export interface RaftNodeOptions {
   readonly onLeaderChange?: (leader: NodeId, isLeader: boolean) => void;
   /** Called after each batch of committed entries was applied. */
   readonly onApplied?: (index: number) => void;
+  /** Called when a membership change was applied (the owner updates its transport's peers). */
+  readonly onConfChange?: (cc: ConfChange, membership: ConfState) => void;
 }
 
 /** Why a request to the member failed. */
@@ -353,6 +355,7 @@ export class RaftNode {
     if (e.type === 'confChange') {
       const cc = decodeConfChange(e.data);
       this.confState = this.raw.applyConfChange(cc);
+      this.opts.onConfChange?.(cc, this.confState);
       this.settle(this.confWaiters, `${cc.type}/${cc.nodeId}`, this.confState);
       return;
     }

@@ -7,7 +7,14 @@ import { MvccStore, type WatchOptions } from '../mvcc/store.js';
 import type { AlarmAction, AlarmType, Request, ResponseFor } from '../mvcc/types.js';
 import { DEFAULT_LIMITS, validateRequest, type MvccLimits } from '../mvcc/validate.js';
 import type { WatchHubOptions } from '../mvcc/watch-hub.js';
-import { NodeError, RaftNode, type PeerTransport, type StateMachine, type Timers } from '../node/raft-node.js';
+import {
+  NodeError,
+  RaftNode,
+  type PeerTransport,
+  type RaftNodeOptions,
+  type StateMachine,
+  type Timers,
+} from '../node/raft-node.js';
 import type { NodeId } from '../raft/types.js';
 import type { StorageOptions } from '../storage/index.js';
 import { decodeRequest, encodeRequest } from './codec.js';
@@ -38,6 +45,8 @@ export interface OpenStoreOptions {
   readonly leaseCheckMs?: number;
   /** How often watchers that asked for progress notifications get one (ms, 10 minutes as in etcd). */
   readonly progressNotifyMs?: number;
+  /** Called when a membership change was applied. */
+  readonly onConfChange?: RaftNodeOptions['onConfChange'];
 }
 
 /** The replicated state machine: MVCC requests decoded from Raft entries. */
@@ -96,6 +105,7 @@ export class Store implements KV {
       ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
       ...(opts.storage ? { storage: opts.storage } : {}),
       ...(opts.timers ? { timers: opts.timers } : {}),
+      ...(opts.onConfChange ? { onConfChange: opts.onConfChange } : {}),
       onLeaderChange: (_leader, isLeader) => {
         // A new leader extends every lease by an election timeout, so that none expires merely
         // because leadership moved (the old leader's keep-alives are not known here).
