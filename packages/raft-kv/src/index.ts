@@ -85,3 +85,7 @@ export type { ClientErrorCode, ConnectOptions, LeaseKeeper, LeaseKeeperOptions }
 // The peer transport between members.
 export { WsTransport } from './transport/index.js';
 export type { TransportTls, WsTransportOptions } from './transport/index.js';
+
+// A cluster member (`bosun kv serve`).
+export { Member, MEMBER_KEY_PREFIX, encodeMemberContext } from './member/index.js';
+export type { MemberContext, MemberOptions } from './member/index.js';

@@ -1,0 +1,159 @@
+import type { ConfChange } from '../raft/types.js';
+import { startKvServer, statusHealthCheck, type KvServer } from '../server/index.js';
+import { openStore, type Store } from '../store/embedded.js';
+import { WsTransport, type TransportTls } from '../transport/index.js';
+
+/** How to start one member of a cluster (`bosun kv serve`). */
+export interface MemberOptions {
+  readonly name: string;
+  readonly dataDir: string;
+  /** Where peers reach this member, e.g. http://127.0.0.1:2380. */
+  readonly listenPeer: string;
+  /** Where clients reach this member, e.g. http://127.0.0.1:2379. */
+  readonly listenClient: string;
+  /** Every member of a new cluster and its peer URL (this one included). Ignored on restart. */
+  readonly initialCluster?: Readonly<Record<string, string>>;
+  /** Join a running cluster: the data dir starts empty and the cluster adds this member itself. */
+  readonly join?: boolean;
+  /** The shared secret peers present to each other. */
+  readonly clusterToken: string;
+  /** A bearer token clients must present (none: any client may connect). */
+  readonly clientToken?: string;
+  readonly peerTls?: TransportTls;
+  readonly tickMs?: number;
+  readonly electionTick?: number;
+  readonly snapshotCount?: number;
+}
+
+/** What a membership change entry carries besides the id: where the member listens for peers. */
+export interface MemberContext {
+  readonly peerURL: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Encodes the context of an addVoter/addLearner change. */
+export function encodeMemberContext(ctx: MemberContext): Uint8Array {
+  return encoder.encode(JSON.stringify(ctx));
+}
+
+function decodeMemberContext(data: Uint8Array | undefined): MemberContext | undefined {
+  if (!data || data.byteLength === 0) return undefined;
+  const raw = JSON.parse(decoder.decode(data)) as { peerURL?: unknown };
+  return typeof raw.peerURL === 'string' ? { peerURL: raw.peerURL } : undefined;
+}
+
+/** The reserved key where each member publishes its URLs, so that clients can find them. */
+export const MEMBER_KEY_PREFIX = '\u0000bosun/members/';
+
+function hostPort(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new Error(`listen URL ${url}: expected http(s)://host:port`);
+  return { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
+}
+
+/**
+ * One running member: its store (Raft + WAL + MVCC), the peer transport and the client server.
+ * Membership changes carry the new member's peer URL, so every member learns where to send.
+ */
+export class Member {
+  private closed = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly store: Store,
+    readonly transport: WsTransport,
+    readonly server: KvServer,
+    readonly peerURL: string,
+  ) {}
+
+  /** Starts a member: listens for peers, opens (or bootstraps) the store, serves clients. */
+  static async start(opts: MemberOptions): Promise<Member> {
+    let store: Store | undefined;
+    const transport = new WsTransport({
+      id: opts.name,
+      clusterToken: opts.clusterToken,
+      ...(opts.peerTls ? { tls: opts.peerTls } : {}),
+      peers: Object.fromEntries(Object.entries(opts.initialCluster ?? {}).filter(([id]) => id !== opts.name)),
+      onMessage: (m) => store?.node.step(m),
+      onUnreachable: (peer) => store?.node.reportUnreachable(peer),
+      onSnapshotSent: (to, ok) => store?.node.reportSnapshot(to, ok),
+    });
+    const peerURL = await transport.listen(hostPort(opts.listenPeer));
+    try {
+      store = await openStore({
+        dataDir: opts.dataDir,
+        name: opts.name,
+        transport,
+        ...(opts.join ? { join: true } : { initialCluster: Object.keys(opts.initialCluster ?? { [opts.name]: '' }) }),
+        ...(opts.tickMs !== undefined ? { tickMs: opts.tickMs } : {}),
+        ...(opts.electionTick !== undefined ? { electionTick: opts.electionTick } : {}),
+        ...(opts.snapshotCount !== undefined ? { snapshotCount: opts.snapshotCount } : {}),
+        onConfChange: (cc) => Member.updatePeers(transport, opts.name, cc),
+      });
+    } catch (e) {
+      await transport.close();
+      throw e;
+    }
+    const { host, port } = hostPort(opts.listenClient);
+    const clientToken = opts.clientToken;
+    const server = await startKvServer({
+      kv: store,
+      host,
+      port,
+      health: statusHealthCheck(store),
+      ...(clientToken !== undefined ? { authorize: (token) => token === clientToken } : {}),
+    });
+    const member = new Member(opts.name, store, transport, server, peerURL);
+    await member.learnPeers();
+    member.publish();
+    return member;
+  }
+
+  /** Adds the peers that earlier members published (members that joined after bootstrap). */
+  private async learnPeers(): Promise<void> {
+    const known = await this.store.range(MEMBER_KEY_PREFIX, { prefix: true, serializable: true });
+    const voters = new Set([...this.store.node.membership().voters, ...this.store.node.membership().learners]);
+    for (const kv of known.kvs) {
+      const name = Buffer.from(kv.key).toString().slice(MEMBER_KEY_PREFIX.length);
+      const info = JSON.parse(Buffer.from(kv.value).toString()) as { peerURL?: string };
+      if (name !== this.name && voters.has(name) && info.peerURL) this.transport.addPeer(name, info.peerURL);
+    }
+  }
+
+  /** Publishes this member's URLs under {@link MEMBER_KEY_PREFIX} once a leader takes the write. */
+  private publish(attempt = 0): void {
+    if (this.closed || attempt > 100) return;
+    const value = JSON.stringify({ peerURL: this.peerURL, clientURL: this.clientURL });
+    this.store.put(`${MEMBER_KEY_PREFIX}${this.name}`, value).catch(() => {
+      this.retry = setTimeout(() => this.publish(attempt + 1), 200);
+    });
+  }
+
+  private static updatePeers(transport: WsTransport, self: string, cc: ConfChange): void {
+    if (cc.nodeId === self) return;
+    if (cc.type === 'removeNode') {
+      void transport.removePeer(cc.nodeId);
+      return;
+    }
+    const ctx = decodeMemberContext(cc.context);
+    if (ctx) transport.addPeer(cc.nodeId, ctx.peerURL);
+  }
+
+  /** The URL clients connect to. */
+  get clientURL(): string {
+    return this.server.url;
+  }
+
+  /** Stops serving clients, leaves the peer network and closes the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    await this.server.close();
+    await this.store.close();
+    await this.transport.close();
+  }
+}
