@@ -1,5 +1,5 @@
 import type { Ready } from '../raft/rawnode.js';
-import type { Entry, NodeId } from '../raft/types.js';
+import type { Entry, HardState, NodeId } from '../raft/types.js';
 import type { SimNode } from './sim-node.js';
 
 /** The safety property a failed check names (Raft Figure 3, plus durability and apply order). */
@@ -80,7 +80,9 @@ function electableWithout(voters: readonly NodeId[], byId: ReadonlyMap<NodeId, S
  * - election safety: at most one leader per term;
  * - log matching: two persisted entries with the same index and term have the same content
  *   and the same previous term (so, by induction, the same log up to there);
- * - leader completeness: a new leader holds every entry applied anywhere so far;
+ * - leader completeness: a new leader holds every entry applied anywhere so far that was
+ *   committed in an earlier term; and, before the fact, when an entry is first applied no
+ *   member lacking it could win an election;
  * - state machine safety: no two members apply different entries at one index;
  * - durable on a quorum: an entry, when first applied, is on the disks of a majority of voters;
  * - applied index never goes backwards within a member's life.
@@ -89,6 +91,9 @@ export class Checker {
   private readonly leaders = new Map<number, NodeId>();
   private readonly persisted = new Map<number, Map<number, { hash: number; prevTerm: number }>>();
   private readonly applied = new Map<number, { term: number; hash: number }>();
+  /** The term in which each index was first known committed. */
+  private readonly commitTerms = new Map<number, number>();
+  private committedUpTo = 0;
   private maxApplied = 0;
   private readonly lastApplied = new Map<NodeId, number>();
 
@@ -99,6 +104,7 @@ export class Checker {
   }
 
   onReady(node: SimNode, rd: Ready): void {
+    if (rd.hardState) this.recordCommit(rd.hardState);
     if (rd.softState?.role !== 'leader') return;
     const term = node.raw.raft.term;
     const other = this.leaders.get(term);
@@ -109,21 +115,37 @@ export class Checker {
     this.checkLeaderCompleteness(node);
   }
 
+  /**
+   * Notes the term in which indexes were first known committed. A leader's Ready is the first
+   * to show a commit it made (its messages carrying it leave in that same Ready).
+   */
+  private recordCommit(hs: HardState): void {
+    for (let i = this.committedUpTo + 1; i <= hs.commit; i++) this.commitTerms.set(i, hs.term);
+    this.committedUpTo = Math.max(this.committedUpTo, hs.commit);
+  }
+
+  /**
+   * A new leader of term T holds every applied entry committed in a term before T (Figure 3).
+   * A candidate of an older term may still win after a newer term committed, with votes cast
+   * before: such a leader cannot commit anything, and need not hold what the newer term did.
+   */
   private checkLeaderCompleteness(node: SimNode): void {
     const log = node.raw.raft.log;
-    if (log.lastIndex() < this.maxApplied) {
-      throw new SafetyViolation(
-        'leaderCompleteness',
-        `${node.id} leads term ${node.raw.raft.term} with last index ${log.lastIndex()} < applied ${this.maxApplied}`,
-      );
-    }
+    const term = node.raw.raft.term;
     for (let i = Math.max(log.firstIndex(), 1); i <= this.maxApplied; i++) {
       const want = this.applied.get(i);
-      const term = log.zeroTermOnError(i);
-      if (want && term !== want.term) {
+      if (!want || (this.commitTerms.get(i) ?? 0) >= term) continue;
+      if (i > log.lastIndex()) {
         throw new SafetyViolation(
           'leaderCompleteness',
-          `${node.id} leads with term ${term} at ${i}, applied ${want.term}`,
+          `${node.id} leads term ${term} with last index ${log.lastIndex()} < applied ${i}`,
+        );
+      }
+      const has = log.zeroTermOnError(i);
+      if (has !== want.term) {
+        throw new SafetyViolation(
+          'leaderCompleteness',
+          `${node.id} leads with term ${has} at ${i}, applied ${want.term}`,
         );
       }
     }
@@ -181,7 +203,7 @@ export class Checker {
     this.applied.set(e.index, { term: e.term, hash });
     this.maxApplied = Math.max(this.maxApplied, e.index);
     this.checkDurable(node, e);
-    if (!process.env.NOLATENT) this.checkNoElectableWithout(node, e);
+    this.checkNoElectableWithout(node, e);
   }
 
   /**
@@ -194,15 +216,13 @@ export class Checker {
    */
   private checkNoElectableWithout(node: SimNode, e: Entry): void {
     const byId = new Map(this.members().map((m) => [m.id, m]));
-    const configs = [node.membership().voters, node.previousMembership().voters];
-    let rival: string | undefined;
-    for (const voters of configs) {
-      rival = electableWithout(voters, byId, e);
-      if (rival === undefined) return;
-    }
+    const configs = [node.membership().voters, node.previousMembership().voters].filter((v) => v.length > 0);
+    const rivals = configs.map((voters) => electableWithout(voters, byId, e));
+    const rival = rivals[0];
+    if (rival === undefined || rivals.includes(undefined)) return;
     throw new SafetyViolation(
       'leaderCompleteness',
-      `${node.id} applies ${e.index}/${e.term}, but ${rival ?? ''} lacks it and could still be elected`,
+      `${node.id} applies ${e.index}/${e.term}, but ${rival} lacks it and could still be elected`,
     );
   }
 

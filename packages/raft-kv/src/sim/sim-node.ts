@@ -37,6 +37,8 @@ export interface NodeHost {
   onRoleChange(node: SimNode): void;
   /** This member just granted a vote (the nemesis may reboot it right after). */
   onVoteGranted(node: SimNode): void;
+  /** This member, leading, advanced its commit index (it may acknowledge writes now). */
+  onLeaderCommit(node: SimNode): void;
 }
 
 /** How a member behaves: Raft settings and the application's snapshot policy. */
@@ -71,6 +73,8 @@ export class SimNode {
   private readonly writes = new Map<string, ClientRequest>();
   private readonly reads = new Map<string, { req: ClientRequest; index?: number }>();
   private sinceSnapshot = 0;
+  /** The highest commit index handed out in a Ready in this life. */
+  private commitSeen = 0;
   private confState: ConfState = { voters: [], learners: [] };
   private previousConfState: ConfState = { voters: [], learners: [] };
 
@@ -104,6 +108,7 @@ export class SimNode {
     this.alive = true;
     this.busy = false;
     this.sinceSnapshot = 0;
+    this.commitSeen = this.raw.raft.log.committed;
     this.host.checker.onStart(this);
   }
 
@@ -169,6 +174,10 @@ export class SimNode {
       const rd = this.raw.ready();
       this.host.checker.onReady(this, rd);
       if (rd.softState) this.host.onRoleChange(this);
+      if (rd.hardState && rd.hardState.commit > this.commitSeen) {
+        this.commitSeen = rd.hardState.commit;
+        if (this.raw.raft.role === 'leader') this.host.onLeaderCommit(this);
+      }
       for (const m of rd.messages) {
         const delivered = this.host.send(m);
         // A real transport reports when a snapshot stream ends; the simulated one knows at once.

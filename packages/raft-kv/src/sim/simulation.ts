@@ -29,7 +29,21 @@ export interface SimOptions {
   readonly checkQuorum?: boolean;
   /** Simulated ms per tick (10 by default); each member drifts around it. */
   readonly tickMs?: number;
+  /** Force the adversary's profile (by default each seed draws it). */
+  readonly profile?: FaultProfile;
 }
+
+/**
+ * The kind of adversary a seed runs against, drawn from the seed so that runs differ in kind,
+ * not only in detail:
+ * - `mixed`: every fault of the schedule now and then, and a rare strike on a new leader;
+ * - `churn`: the same schedule, but most new leaders are struck soon after they win, time
+ *   after time, so that logs of many short terms pile up and diverge (Figure 8's ground).
+ */
+export type FaultProfile = 'mixed' | 'churn';
+
+/** The chance that the leader nemesis strikes a new leader, by profile. */
+const leaderNemesisRate: Record<FaultProfile, number> = { mixed: 0.1, churn: 0.8 };
 
 /** The outcome of one run. */
 export interface SimResult {
@@ -55,12 +69,27 @@ type SimEvent =
 
 const keys = ['x', 'y', 'z'];
 
+/** A blow the leader nemesis has planned against one leader. */
+interface Strike {
+  readonly node: SimNode;
+  /** The term it leads; the blow falls only if it still leads that term. */
+  readonly term: number;
+  /** When the blow falls: after the election was won, or after the first commit of the term. */
+  readonly moment: 'won' | 'firstCommit';
+  /** Simulated ms between the moment and the blow. */
+  readonly after: number;
+  readonly crash: boolean;
+  readonly downFor: number;
+}
+
 /**
  * A whole cluster in one process, driven by one seeded generator: members, a network with
  * delays, loss, duplication and partitions, crashes that lose unsynced writes, clock drift,
- * membership changes, leadership transfers, snapshots and clients. A fault phase is followed
- * by a healing phase that must converge; safety is checked after every event and the clients'
- * history is checked for linearizability at the end.
+ * membership changes, leadership transfers, snapshots and clients, and nemeses that strike
+ * around elections (voters, and new leaders), harder in some seeds than in others (the seed's
+ * {@link FaultProfile}). A fault phase is followed by a healing phase that must converge;
+ * safety is checked after every event and the clients' history is checked for
+ * linearizability at the end.
  */
 export class Simulation {
   private readonly rng: Prng;
@@ -81,7 +110,10 @@ export class Simulation {
   private events = 0;
   private nextNodeNumber: number;
   private membershipBusy = false;
+  /** Leaders the leader nemesis strikes when their commit index first moves. */
+  private readonly strikeOnCommit = new Map<SimNode, Strike>();
   private healing = false;
+  private readonly profile: FaultProfile;
 
   constructor(private readonly opts: SimOptions) {
     const root = new Prng(opts.seed);
@@ -97,12 +129,15 @@ export class Simulation {
       preVote: opts.preVote ?? settings.chance(0.7),
       checkQuorum: opts.checkQuorum ?? settings.chance(0.7),
       readOnlyOption: opts.readOnlyOption ?? 'safe',
-      maxInflightMsgs: settings.pick((process.env.MI ?? '1,2,8').split(',').map(Number)),
-      maxSizePerMsg: settings.pick((process.env.MS ?? '100,400,1000').split(',').map(Number)),
+      maxInflightMsgs: settings.pick([1, 2, 8]),
+      // Half of the seeds send one entry per append (etcd's MaxSizePerMsg = 0), so that a
+      // lagging follower is caught up entry by entry; the others send batches.
+      maxSizePerMsg: settings.chance(0.5) ? 0 : settings.pick([400, 4096]),
       snapshotEvery: 40,
       compactionMargin: 5,
       bugs: opts.bugs ?? {},
     };
+    this.profile = opts.profile ?? (settings.chance(0.5) ? 'churn' : 'mixed');
     this.host = {
       rng: this.rng,
       checker: this.checker,
@@ -114,6 +149,7 @@ export class Simulation {
       trace: (line) => this.trace.add(this.now, line),
       onRoleChange: (node) => this.onRoleChange(node),
       onVoteGranted: (node) => this.onVoteGranted(node),
+      onLeaderCommit: (node) => this.onLeaderCommit(node),
     };
     this.nextNodeNumber = opts.nodes + 1;
   }
@@ -178,7 +214,10 @@ export class Simulation {
     }
     this.at(0, () => this.pollClients());
     const o = this.nodeOptions;
-    this.note(`options preVote=${o.preVote} checkQuorum=${o.checkQuorum} readOnly=${o.readOnlyOption}`);
+    this.note(
+      `options preVote=${o.preVote} checkQuorum=${o.checkQuorum} readOnly=${o.readOnlyOption} ` +
+        `maxSizePerMsg=${o.maxSizePerMsg} maxInflightMsgs=${o.maxInflightMsgs} profile=${this.profile}`,
+    );
     this.at(this.faultRng.int(100, 300), () => this.injectFault(faultTime));
     this.at(faultTime, () => this.heal());
     this.at(faultTime + healTime / 2, () => this.clients.forEach((c) => (c.draining = true)));
@@ -366,16 +405,21 @@ export class Simulation {
     this.at(r.int(100, 300), () => this.injectFault(faultTime));
   }
 
+  /** A member's role changed: trace it, and let the nemeses react to elections. */
+  private onRoleChange(node: SimNode): void {
+    const role = node.raw.raft.role;
+    this.trace.add(this.now, `${node.id} becomes ${role} in term ${node.raw.raft.term}`);
+    if (role === 'candidate') this.electionNemesis(node);
+    else if (role === 'leader') this.leaderNemesis(node);
+  }
+
   /**
    * The election nemesis: while an election runs, reboot a voter now and then, so that a vote
    * or a term that was not made durable gets lost at the worst moment.
    */
-  private onRoleChange(node: SimNode): void {
-    const role = node.raw.raft.role;
-    this.trace.add(this.now, `${node.id} becomes ${role} in term ${node.raw.raft.term}`);
-    if (role === 'leader') this.leaderNemesis(node);
-    if (this.healing || role !== 'candidate' || !this.faultRng.chance(0.25)) return;
-    const others = this.liveMembers().filter((n) => n !== node);
+  private electionNemesis(candidate: SimNode): void {
+    if (this.healing || !this.faultRng.chance(0.25)) return;
+    const others = this.liveMembers().filter((n) => n !== candidate);
     if (others.length === 0) return;
     const victim = this.faultRng.pick(others);
     const after = this.faultRng.int(1, 6);
@@ -389,32 +433,49 @@ export class Simulation {
   }
 
   /**
-   * The leader nemesis: now and then a new leader crashes or is cut off a few ms after it won,
-   * while its no-op and the catch-up of lagging followers are still on their way (the
-   * situations of Figure 8 in the Raft paper, where entries of older terms are on a majority
-   * but not committed).
+   * The leader nemesis: now and then a new leader crashes or is cut off within a few ms of a
+   * moment — when it won, while its no-op is on its way, or when its commit index first moves,
+   * while its first acknowledgments are. Repeated over short terms, this leaves entries of
+   * older terms on a majority but not committed, and members with diverging logs of terms in
+   * between: the situation of Figure 8 in the Raft paper.
    */
   private leaderNemesis(node: SimNode): void {
     const r = this.faultRng;
-    if (this.healing || !r.chance(Number(process.env.LN ?? 0.3))) return;
-    const after = r.int(0, Number(process.env.LNA ?? 20));
-    const crash = r.chance(Number(process.env.LNC ?? 0.5));
-    const downFor = r.int(30, 400);
-    const term = node.raw.raft.term;
-    this.at(after, () => {
-      if (this.healing || !node.alive || node.raw.raft.role !== 'leader' || node.raw.raft.term !== term) return;
-      if (crash) {
-        this.note(`leader nemesis: crash ${node.id} (leader of term ${term}) for ${downFor} ms`);
-        node.crash();
-        this.at(downFor, () => this.restart(node));
-        return;
-      }
-      const cut = this.isolate(node.id);
-      this.note(`leader nemesis: isolate ${node.id} (leader of term ${term}) for ${downFor} ms`);
-      this.at(downFor, () => {
-        this.net.restore(cut);
-        this.note(`leader nemesis: ${node.id} reconnected`);
-      });
+    if (this.healing || !r.chance(leaderNemesisRate[this.profile])) return;
+    const strike: Strike = {
+      node,
+      term: node.raw.raft.term,
+      moment: r.chance(0.5) ? 'won' : 'firstCommit',
+      after: r.int(0, 5),
+      crash: r.chance(0.25),
+      downFor: r.int(30, 400),
+    };
+    if (strike.moment === 'won') this.at(strike.after, () => this.strike(strike));
+    else this.strikeOnCommit.set(node, strike);
+  }
+
+  private onLeaderCommit(node: SimNode): void {
+    const strike = this.strikeOnCommit.get(node);
+    if (!strike) return;
+    this.strikeOnCommit.delete(node);
+    this.at(strike.after, () => this.strike(strike));
+  }
+
+  private strike(s: Strike): void {
+    const { node, term } = s;
+    if (this.healing || !node.alive || node.raw.raft.role !== 'leader' || node.raw.raft.term !== term) return;
+    const what = `${node.id} (leader of term ${term}, commit ${node.raw.raft.log.committed}, struck after ${s.moment})`;
+    if (s.crash) {
+      this.note(`leader nemesis: crash ${what} for ${s.downFor} ms`);
+      node.crash();
+      this.at(s.downFor, () => this.restart(node));
+      return;
+    }
+    const cut = this.isolate(node.id);
+    this.note(`leader nemesis: isolate ${what} for ${s.downFor} ms`);
+    this.at(s.downFor, () => {
+      this.net.restore(cut);
+      this.note(`leader nemesis: ${node.id} reconnected`);
     });
   }
 
