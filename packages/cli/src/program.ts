@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerKv } from './commands/kv/index.js';
 import { registerVersion } from './commands/version.js';
 import { CLI_VERSION } from './version.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(io: Io = processIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
   registerVersion(program, io);
+  registerKv(program, io);
   return program;
 }
 

@@ -87,5 +87,7 @@ export { WsTransport } from './transport/index.js';
 export type { TransportTls, WsTransportOptions } from './transport/index.js';
 
 // A cluster member (`bosun kv serve`).
-export { Member, MEMBER_KEY_PREFIX, encodeMemberContext } from './member/index.js';
+export { Member, encodeMemberContext } from './member/index.js';
+export { MEMBER_KEY_PREFIX, StoreAdmin } from './store/admin.js';
+export type { ClusterAdmin, MemberInfo, MemberListResponse } from './store/admin.js';
 export type { MemberContext, MemberOptions } from './member/index.js';

@@ -21,6 +21,7 @@ import type {
   RangeResponse,
   TxnResponse,
 } from '../mvcc/types.js';
+import type { MemberListResponse } from '../store/admin.js';
 import type { KV, KvRangeOptions, KvWatch, StoreStatus } from '../store/kv.js';
 import { DEFAULT_KV_PATH, DEFAULT_WATCH_WINDOW } from '../server/protocol.js';
 import type { KvMethod } from '../server/protocol.js';
@@ -162,6 +163,35 @@ export class KvClient implements KV {
 
   alarm(action: AlarmAction, alarm?: AlarmType): Promise<AlarmResponse> {
     return this.request('alarm', alarm === undefined ? [action] : [action, alarm]);
+  }
+
+  /** The members, their URLs and who leads. */
+  memberList(): Promise<MemberListResponse> {
+    return this.request('memberList', []);
+  }
+
+  /** Adds a member (a learner unless `learner: false`); promote it once it caught up. */
+  memberAdd(name: string, peerURL: string, options: { learner?: boolean } = {}): Promise<MemberListResponse> {
+    return this.request('memberAdd', [name, peerURL, options]);
+  }
+
+  memberRemove(name: string): Promise<MemberListResponse> {
+    return this.request('memberRemove', [name]);
+  }
+
+  /** Makes a caught-up learner a voter (sent to the leader). */
+  memberPromote(name: string): Promise<MemberListResponse> {
+    return this.request('memberPromote', [name]);
+  }
+
+  /** Hands leadership to `name` (sent to the leader). */
+  moveLeader(name: string): Promise<void> {
+    return this.request('moveLeader', [name]);
+  }
+
+  /** The whole keyspace at a linearizable point (for `snapshot save`). */
+  snapshot(): Promise<Uint8Array> {
+    return this.request('snapshot', []);
   }
 
   /** The status of the member the client is connected to. */

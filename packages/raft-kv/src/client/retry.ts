@@ -36,6 +36,8 @@ export function isSafeToRetry(method: KvMethod, args: readonly unknown[]): boole
     case 'alarm':
     case 'watchCancel':
     case 'watchProgress':
+    case 'memberList':
+    case 'snapshot':
       return true;
     case 'txn':
       return isReadOnly(txnRequest((args[0] ?? {}) as TxnParts));
@@ -46,6 +48,10 @@ export function isSafeToRetry(method: KvMethod, args: readonly unknown[]): boole
     case 'revoke':
     case 'watch':
     case 'watchAck':
+    case 'memberAdd':
+    case 'memberRemove':
+    case 'memberPromote':
+    case 'moveLeader':
       return false;
   }
 }

@@ -1,3 +1,3 @@
 /** A cluster member: store, peer transport and client server together (`bosun kv serve`). */
-export { Member, MEMBER_KEY_PREFIX, encodeMemberContext } from './member.js';
+export { Member, encodeMemberContext } from './member.js';
 export type { MemberContext, MemberOptions } from './member.js';

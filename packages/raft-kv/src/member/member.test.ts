@@ -71,6 +71,94 @@ t.test('a 3-member cluster elects a leader, replicates, and survives losing its 
   await client.put('after', 'failover');
   const got = await client.range('after');
   t.equal(Buffer.from(got.kvs[0]?.value ?? []).toString(), 'failover', 'the client fails over and writes go on');
-  const published = await client.range('\u0000bosun/members/', { prefix: true });
-  t.equal(published.count, 3, 'each member published its URLs');
+  const published = async () =>
+    (await client.range('\u0000bosun/members/', { prefix: true })).kvs.map((kv) =>
+      Buffer.from(kv.key).toString().slice(15),
+    );
+  await until('the live members to publish their URLs', async () =>
+    (await published()).filter((n) => [...alive].some((m) => m.name === n)).length === alive.size ? true : undefined,
+  );
+  t.pass('each live member published its URLs');
 });
+
+t.test(
+  'membership: join as a learner and get promoted, move the leader, remove a member, snapshot and restore',
+  async (t) => {
+    const root = mkdtempSync(join(tmpdir(), 'bosun-member-'));
+    t.teardown(() => rmSync(root, { recursive: true, force: true }));
+    const names = ['a', 'b', 'c'];
+    const ports = await Promise.all(names.map(() => freePort()));
+    const initialCluster = Object.fromEntries(names.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`]));
+    const start = (name: string, extra: Partial<Parameters<typeof Member.start>[0]> = {}) =>
+      Member.start({
+        name,
+        dataDir: join(root, name),
+        listenPeer: initialCluster[name] ?? 'http://127.0.0.1:0',
+        listenClient: 'http://127.0.0.1:0',
+        initialCluster,
+        clusterToken: 'secret',
+        tickMs: 20,
+        snapshotCount: 50,
+        ...extra,
+      });
+    const members = new Map<string, Member>();
+    t.teardown(async () => {
+      for (const m of members.values()) await m.close();
+    });
+    for (const m of await Promise.all(names.map((n) => start(n)))) members.set(m.name, m);
+    await until('a leader', () => [...members.values()].find((m) => m.store.node.isLeader()));
+    const client = await connect({ endpoints: [...members.values()].map((m) => m.clientURL), timeoutMs: 15_000 });
+    t.teardown(() => client.close());
+    for (let i = 0; i < 120; i++) await client.put(`k${i}`, `v${i}`); // compacts the log past a snapshot
+
+    const d = await start('d', { join: (members.get('a') as Member).clientURL, initialCluster: {} });
+    members.set('d', d);
+    const list = await client.memberList();
+    t.same(
+      list.members.map((m) => `${m.name}${m.isLearner ? ' (learner)' : ''}`).sort(),
+      ['a', 'b', 'c', 'd'],
+      'd joined and was promoted to voter',
+    );
+    t.ok(
+      list.members.every((m) => m.peerURL !== ''),
+      'every member has a peer URL',
+    );
+    await until('d to apply the data', async () =>
+      (await d.store.range('k119', { serializable: true })).count === 1 ? true : undefined,
+    );
+    t.pass('d caught up by snapshot');
+
+    // A client that knows every member, d included (requests that must reach the leader can).
+    const all = await connect({ endpoints: [...members.values()].map((m) => m.clientURL), timeoutMs: 15_000 });
+    t.teardown(() => all.close());
+    await all.moveLeader('d');
+    await until('d to lead', () => (d.store.node.isLeader() ? true : undefined));
+    t.pass('move-leader handed leadership to d');
+
+    await all.memberRemove('a');
+    await (members.get('a') as Member).close();
+    members.delete('a');
+    t.same((await client.memberList()).members.map((m) => m.name).sort(), ['b', 'c', 'd'], 'a was removed');
+    await client.put('after-remove', 'ok');
+    t.equal((await client.range('after-remove')).count, 1, 'the cluster goes on without a');
+    await t.rejects(client.memberAdd('b', 'http://127.0.0.1:1'), /already exists/, 'a duplicate member is refused');
+
+    const saved = await client.snapshot();
+    const restored = await Member.start({
+      name: 'solo',
+      dataDir: join(root, 'solo'),
+      listenPeer: 'http://127.0.0.1:0',
+      listenClient: 'http://127.0.0.1:0',
+      clusterToken: 'other',
+      tickMs: 20,
+      restoreFrom: saved,
+    });
+    members.set('solo', restored);
+    await until('solo to lead', () => (restored.store.node.isLeader() ? true : undefined));
+    t.equal(
+      (await restored.store.range('k', { prefix: true, countOnly: true })).count,
+      120,
+      'the restored cluster has every key',
+    );
+  },
+);

@@ -1,5 +1,7 @@
 import type { ConfChange } from '../raft/types.js';
 import { startKvServer, statusHealthCheck, type KvServer } from '../server/index.js';
+import { connect } from '../client/index.js';
+import { MEMBER_KEY_PREFIX, StoreAdmin, type MemberListResponse } from '../store/admin.js';
 import { openStore, type Store } from '../store/embedded.js';
 import { WsTransport, type TransportTls } from '../transport/index.js';
 
@@ -13,8 +15,12 @@ export interface MemberOptions {
   readonly listenClient: string;
   /** Every member of a new cluster and its peer URL (this one included). Ignored on restart. */
   readonly initialCluster?: Readonly<Record<string, string>>;
-  /** Join a running cluster: the data dir starts empty and the cluster adds this member itself. */
-  readonly join?: boolean;
+  /**
+   * Join a running cluster through one of its members' client URL: this member (on an empty
+   * data dir) is added as a learner, catches up (by snapshot when the log is compacted) and is
+   * promoted to voter. On a restart of a member that joined earlier, it is ignored.
+   */
+  readonly join?: string;
   /** The shared secret peers present to each other. */
   readonly clusterToken: string;
   /** A bearer token clients must present (none: any client may connect). */
@@ -23,6 +29,8 @@ export interface MemberOptions {
   readonly tickMs?: number;
   readonly electionTick?: number;
   readonly snapshotCount?: number;
+  /** A new cluster starts from this keyspace snapshot (`bosun kv snapshot restore`). */
+  readonly restoreFrom?: Uint8Array;
 }
 
 /** What a membership change entry carries besides the id: where the member listens for peers. */
@@ -43,9 +51,6 @@ function decodeMemberContext(data: Uint8Array | undefined): MemberContext | unde
   const raw = JSON.parse(decoder.decode(data)) as { peerURL?: unknown };
   return typeof raw.peerURL === 'string' ? { peerURL: raw.peerURL } : undefined;
 }
-
-/** The reserved key where each member publishes its URLs, so that clients can find them. */
-export const MEMBER_KEY_PREFIX = '\u0000bosun/members/';
 
 function hostPort(url: string): { host: string; port: number } {
   const u = new URL(url);
@@ -88,10 +93,13 @@ export class Member {
         dataDir: opts.dataDir,
         name: opts.name,
         transport,
-        ...(opts.join ? { join: true } : { initialCluster: Object.keys(opts.initialCluster ?? { [opts.name]: '' }) }),
+        ...(opts.join !== undefined
+          ? { join: true }
+          : { initialCluster: Object.keys(opts.initialCluster ?? { [opts.name]: '' }) }),
         ...(opts.tickMs !== undefined ? { tickMs: opts.tickMs } : {}),
         ...(opts.electionTick !== undefined ? { electionTick: opts.electionTick } : {}),
         ...(opts.snapshotCount !== undefined ? { snapshotCount: opts.snapshotCount } : {}),
+        ...(opts.restoreFrom ? { restoreFrom: opts.restoreFrom } : {}),
         onConfChange: (cc) => Member.updatePeers(transport, opts.name, cc),
       });
     } catch (e) {
@@ -102,15 +110,54 @@ export class Member {
     const clientToken = opts.clientToken;
     const server = await startKvServer({
       kv: store,
+      admin: new StoreAdmin(store),
       host,
       port,
       health: statusHealthCheck(store),
       ...(clientToken !== undefined ? { authorize: (token) => token === clientToken } : {}),
     });
     const member = new Member(opts.name, store, transport, server, peerURL);
-    await member.learnPeers();
+    try {
+      await member.learnPeers();
+      if (opts.join !== undefined && store.node.membership().voters.length === 0) await member.joinVia(opts.join);
+    } catch (e) {
+      await member.close();
+      throw e;
+    }
     member.publish();
     return member;
+  }
+
+  /** Joins a running cluster: learn its peers, get added as a learner, catch up, get promoted. */
+  private async joinVia(url: string, timeoutMs = 60_000): Promise<void> {
+    const first = await connect({ endpoints: [url], timeoutMs: 10_000 });
+    let members: MemberListResponse['members'];
+    try {
+      members = (await first.memberList()).members;
+    } finally {
+      await first.close();
+    }
+    for (const m of members) if (m.name !== this.name && m.peerURL) this.transport.addPeer(m.name, m.peerURL);
+    // Every member's client URL, so that requests that must reach the leader can.
+    const endpoints = [url, ...members.map((m) => m.clientURL).filter((u) => u !== '' && u !== url)];
+    const client = await connect({ endpoints, timeoutMs: 10_000 });
+    try {
+      if (!members.some((m) => m.name === this.name)) await client.memberAdd(this.name, this.peerURL);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          await client.memberPromote(this.name);
+          return;
+        } catch (e) {
+          // Not caught up yet (or the leader moved): try again until the deadline.
+          if (Date.now() > deadline)
+            throw new Error(`joining via ${url}: not promoted within ${timeoutMs} ms: ${String(e)}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    } finally {
+      await client.close();
+    }
   }
 
   /** Adds the peers that earlier members published (members that joined after bootstrap). */

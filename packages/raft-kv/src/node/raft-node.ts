@@ -63,12 +63,14 @@ export interface RaftNodeOptions {
   readonly onLeaderChange?: (leader: NodeId, isLeader: boolean) => void;
   /** Called after each batch of committed entries was applied. */
   readonly onApplied?: (index: number) => void;
+  /** The state a new cluster starts from (a restored snapshot) instead of an empty one. */
+  readonly initialData?: Uint8Array;
   /** Called when a membership change was applied (the owner updates its transport's peers). */
   readonly onConfChange?: (cc: ConfChange, membership: ConfState) => void;
 }
 
 /** Why a request to the member failed. */
-export type NodeErrorCode = 'timeout' | 'stopped' | 'notLeader';
+export type NodeErrorCode = 'timeout' | 'stopped' | 'notLeader' | 'badRequest';
 
 /** An operational error of a member; `leader` hints where to go for `notLeader`. */
 export class NodeError extends Error {
@@ -177,7 +179,7 @@ export class RaftNode {
   private async bootstrap(voters: readonly NodeId[]): Promise<Snapshot> {
     const snapshot: Snapshot = {
       meta: { index: 1, term: 1, confState: { voters: [...voters].sort(), learners: [] } },
-      data: this.opts.machine.snapshot(),
+      data: this.opts.initialData ?? this.opts.machine.snapshot(),
     };
     // Like a snapshot from a leader: the file first, then the WAL marker with the hard state.
     await this.durable.snapshots.save(snapshot);
@@ -339,6 +341,14 @@ export class RaftNode {
   private noteLeader(leader: NodeId): void {
     if (leader === this.leader) return;
     this.leader = leader;
+    // The Raft core drops the read-only requests it has not confirmed when the leader changes:
+    // fail their waiters now (a read has no effect, so the caller may retry at the new leader)
+    // rather than leaving them to time out.
+    for (const [key, read] of this.reads) {
+      if (read.index === undefined) {
+        this.settle(this.reads, key, new NodeError('notLeader', 'the leader changed during a read', leader));
+      }
+    }
     this.opts.onLeaderChange?.(leader, leader === this.id);
   }
 

@@ -5,6 +5,7 @@
 import type { Bytes } from '../mvcc/bytes.js';
 import type { DeleteRangeOptions, PutOptions, TxnParts } from '../mvcc/requests.js';
 import type { AlarmAction, AlarmType } from '../mvcc/types.js';
+import type { ClusterAdmin } from '../store/admin.js';
 import type { KV, KvRangeOptions } from '../store/kv.js';
 import { ServerError } from './protocol.js';
 import type { KvMethod } from './protocol.js';
@@ -12,9 +13,22 @@ import type { KvMethod } from './protocol.js';
 /** The methods {@link invokeUnary} serves: every one but the watch stream's. */
 export type UnaryMethod = Exclude<KvMethod, 'watch' | 'watchCancel' | 'watchProgress' | 'watchAck'>;
 
-/** Calls `method` of `kv` with the frame's `args`. */
-export function invokeUnary(kv: KV, method: UnaryMethod, args: readonly unknown[]): Promise<unknown> {
+/** Calls `method` of `kv` (or, for cluster administration, of `admin`) with the frame's `args`. */
+export function invokeUnary(
+  kv: KV,
+  method: UnaryMethod,
+  args: readonly unknown[],
+  admin?: ClusterAdmin,
+): Promise<unknown> {
   switch (method) {
+    case 'memberList':
+    case 'memberAdd':
+    case 'memberRemove':
+    case 'memberPromote':
+    case 'moveLeader':
+    case 'snapshot':
+      if (!admin) throw new ServerError('badRequest', `${method}: this server is not a cluster member`);
+      return invokeAdmin(admin, method, args);
     case 'range':
       return kv.range(bytesArg(args, 0), optionsArg<KvRangeOptions>(args, 1));
     case 'put':
@@ -43,6 +57,27 @@ export function invokeUnary(kv: KV, method: UnaryMethod, args: readonly unknown[
     }
     case 'status':
       return kv.status();
+  }
+}
+
+function invokeAdmin(
+  admin: ClusterAdmin,
+  method: 'memberList' | 'memberAdd' | 'memberRemove' | 'memberPromote' | 'moveLeader' | 'snapshot',
+  args: readonly unknown[],
+): Promise<unknown> {
+  switch (method) {
+    case 'memberList':
+      return admin.memberList();
+    case 'memberAdd':
+      return admin.memberAdd(stringArg(args, 0), stringArg(args, 1), optionsArg<{ learner?: boolean }>(args, 2));
+    case 'memberRemove':
+      return admin.memberRemove(stringArg(args, 0));
+    case 'memberPromote':
+      return admin.memberPromote(stringArg(args, 0));
+    case 'moveLeader':
+      return admin.moveLeader(stringArg(args, 0));
+    case 'snapshot':
+      return admin.snapshot();
   }
 }
 

@@ -8,6 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { ClusterAdmin } from '../store/admin.js';
 import type { KV } from '../store/kv.js';
 import { runHealthCheck, statusHealthCheck } from './health.js';
 import type { HealthCheck } from './health.js';
@@ -21,6 +22,8 @@ import type { SessionLimits } from './session.js';
 export interface KvServerOptions {
   /** The store to serve. Close the server before the store: it ends the watches it streams. */
   readonly kv: KV;
+  /** Cluster administration (member list/add/remove/promote, move-leader, snapshot), if a member. */
+  readonly admin?: ClusterAdmin;
   /** The address to listen on (127.0.0.1 by default). */
   readonly host?: string;
   /** The port to listen on (0, any free port, by default). */
@@ -96,7 +99,7 @@ export class KvServer {
       wss.handleUpgrade(req, socket, head, (ws) => {
         alive.add(ws);
         ws.on('pong', () => alive.add(ws));
-        const session = new Session(ws, options.kv, limits, metrics);
+        const session = new Session(ws, options.kv, limits, metrics, options.admin);
         server.sessions.add(session);
         ws.once('close', () => server.sessions.delete(session));
       });

@@ -13,6 +13,7 @@ import type { WebSocket, RawData } from 'ws';
 import type { WatchOptions } from '../mvcc/store.js';
 import type { WatchBatch } from '../mvcc/watch.js';
 import type { KV } from '../store/kv.js';
+import type { ClusterAdmin } from '../store/admin.js';
 import { bytesArg, invokeUnary, numberArg, optionsArg } from './dispatch.js';
 import type { KvMetrics } from './metrics.js';
 import { Outbox, framesOf } from './outbox.js';
@@ -70,6 +71,7 @@ export class Session {
     private readonly kv: KV,
     private readonly limits: SessionLimits,
     private readonly metrics: KvMetrics,
+    private readonly admin?: ClusterAdmin,
   ) {
     metrics.connection(1);
     this.outbox = new Outbox(
@@ -142,7 +144,7 @@ export class Session {
       else if (frame.method === 'watchCancel') result = this.withWatch(frame.args, (w) => this.cancelWatch(w));
       else if (frame.method === 'watchProgress') result = this.withWatch(frame.args, (w) => w.requestProgress());
       else if (frame.method === 'watchAck') result = this.withWatch(frame.args, (w) => acknowledge(w, frame.args));
-      else result = await invokeUnary(this.kv, frame.method, frame.args);
+      else result = await invokeUnary(this.kv, frame.method, frame.args, this.admin);
       this.send({ id: frame.id, result: result ?? null });
     } catch (e) {
       const error = toWireError(e);

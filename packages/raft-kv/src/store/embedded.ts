@@ -47,6 +47,8 @@ export interface OpenStoreOptions {
   readonly progressNotifyMs?: number;
   /** Called when a membership change was applied. */
   readonly onConfChange?: RaftNodeOptions['onConfChange'];
+  /** A new cluster starts from this snapshot of the keyspace (`bosun kv snapshot restore`). */
+  readonly restoreFrom?: Uint8Array;
 }
 
 /** The replicated state machine: MVCC requests decoded from Raft entries. */
@@ -106,6 +108,7 @@ export class Store implements KV {
       ...(opts.storage ? { storage: opts.storage } : {}),
       ...(opts.timers ? { timers: opts.timers } : {}),
       ...(opts.onConfChange ? { onConfChange: opts.onConfChange } : {}),
+      ...(opts.restoreFrom ? { initialData: opts.restoreFrom } : {}),
       onLeaderChange: (_leader, isLeader) => {
         // A new leader extends every lease by an election timeout, so that none expires merely
         // because leadership moved (the old leader's keep-alives are not known here).
@@ -210,6 +213,13 @@ export class Store implements KV {
   watch(key: Bytes, options: WatchOptions = {}): KvWatch {
     this.checkOpen();
     return this.mvcc.watch(key, options);
+  }
+
+  /** The whole keyspace at a linearizable point (for `snapshot save`). */
+  async snapshotData(): Promise<Uint8Array> {
+    this.checkOpen();
+    await this.node.readIndex();
+    return this.mvcc.snapshot();
   }
 
   async status(): Promise<StoreStatus> {
