@@ -151,7 +151,7 @@ export class Member {
         } catch (e) {
           // Not caught up yet (or the leader moved): try again until the deadline.
           if (Date.now() > deadline)
-            throw new Error(`joining via ${url}: not promoted within ${timeoutMs} ms: ${String(e)}`);
+            throw new Error(`joining via ${url}: not promoted within ${timeoutMs} ms: ${String(e)}`, { cause: e });
           await new Promise((r) => setTimeout(r, 200));
         }
       }

@@ -59,7 +59,10 @@ export function registerServe(kv: Command, io: Io): void {
     .option('--initial-cluster <members>', 'name=peerURL,... of a new cluster (default: this member alone)')
     .option('--cluster-token <token>', 'the secret peers share (default: $BOSUN_CLUSTER_TOKEN)')
     .option('--client-token <token>', 'a bearer token clients must present (default: none)')
-    .option('--join <client-url>', 'join a running cluster through one of its members: added as a learner, promoted once caught up')
+    .option(
+      '--join <client-url>',
+      'join a running cluster through one of its members: added as a learner, promoted once caught up',
+    )
     .option('--tick-ms <ms>', 'the Raft tick in milliseconds')
     .action(async (flags: ServeFlags) => {
       const initialCluster =
