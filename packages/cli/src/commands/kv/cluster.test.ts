@@ -317,6 +317,42 @@ t.test('bosun kv against a real 3-member cluster', async (t) => {
     t.equal(dead.stderr, 'error: unhealthy cluster\n');
   });
 
+  await t.test('member list, move-leader, snapshot save and restore', async (t) => {
+    const list = await kv('member', 'list');
+    t.equal(list.code, 0, list.stderr);
+    const lines = list.stdout.trim().split('\n').sort();
+    t.equal(lines.length, 3);
+    t.equal(lines.filter((l) => /, leader, /.test(l)).length, 1, 'one leader');
+    for (const [i, name] of names.entries())
+      t.ok(lines.some((l) => l.startsWith(`${name}, `) && l.includes(`:${peers[i]}`)));
+    const json = JSON.parse((await kv('member', 'list', '-w', 'json')).stdout) as { leader: string };
+    const target = names.find((n) => n !== json.leader) as string;
+    const moved = await kv('move-leader', target);
+    t.equal(moved.code, 0, moved.stderr);
+    t.equal(moved.stdout, `leadership moved to ${target}\n`);
+    t.equal((JSON.parse((await kv('member', 'list', '-w', 'json')).stdout) as { leader: string }).leader, target);
+    const bad = await kv('member', 'promote', 'nobody');
+    t.equal(bad.code, 1);
+    t.match(bad.stderr, /^error: .*nobody is not a learner\n$/);
+
+    await kv('put', 'snap/key', 'snap-value');
+    const file = join(dir, 'saved.snapshot');
+    const saved = await kv('snapshot', 'save', file);
+    t.equal(saved.code, 0, saved.stderr);
+    const restored = await bosun([
+      'kv',
+      'snapshot',
+      'restore',
+      file,
+      '--data-dir',
+      join(dir, 'restored'),
+      '--name',
+      'r1',
+    ]);
+    t.equal(restored.code, 0, restored.stderr);
+    t.match(restored.stdout, /restored .* at revision \d+/);
+  });
+
   await t.test('servers close cleanly on SIGTERM', async (t) => {
     const codes = await Promise.all(servers.map((s) => stop(s)));
     t.same(codes, [0, 0, 0]);

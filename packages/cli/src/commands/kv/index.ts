@@ -1,11 +1,13 @@
 /**
  * `bosun kv`: the etcdctl of Bosun. One file per verb group: serve.ts (a member), keys.ts
- * (put/get/del), txn.ts, watch.ts, lease.ts, maintenance.ts (compaction, endpoint).
+ * (put/get/del), txn.ts, watch.ts, lease.ts, maintenance.ts (compaction, endpoint), member.ts
+ * (member, move-leader, snapshot).
  */
 import type { Command } from 'commander';
 import type { Io } from '../../program.js';
 import { registerKeyVerbs } from './keys.js';
 import { registerLease } from './lease.js';
+import { registerCluster } from './member.js';
 import { registerMaintenance } from './maintenance.js';
 import { registerServe } from './serve.js';
 import { registerTxn } from './txn.js';
@@ -20,4 +22,5 @@ export function registerKv(program: Command, io: Io): void {
   registerWatch(kv, io);
   registerLease(kv, io);
   registerMaintenance(kv, io);
+  registerCluster(kv, io);
 }
