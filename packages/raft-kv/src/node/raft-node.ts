@@ -3,7 +3,7 @@ import { decodeConfChange } from '../raft/codec.js';
 import { RaftError } from '../raft/errors.js';
 import { RawNode, type RaftStatus, type Ready } from '../raft/rawnode.js';
 import { MemoryStorage } from '../raft/storage.js';
-import type { ConfChange, ConfState, Entry, Message, NodeId, Snapshot } from '../raft/types.js';
+import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Snapshot } from '../raft/types.js';
 import { openStorage, saveSnapshot, type RecoveredStorage, type StorageOptions } from '../storage/index.js';
 import { decodeEnvelope, encodeEnvelope } from './envelope.js';
 
@@ -112,10 +112,13 @@ export class RaftNode {
   private nextProposal = 0;
   private readonly proposals = new Map<string, Waiter>();
   private nextRead = 0;
-  private readonly reads = new Map<string, Waiter & { index?: number }>();
+  /** Linearizable reads waiting: `index` once confirmed; `issuedUnder`, the leader the core knew when it took the read. */
+  private readonly reads = new Map<string, Waiter & { index?: number; issuedUnder?: NodeId }>();
   private readonly confWaiters = new Map<string, Waiter>();
   private appliedIndex = 0;
   private snapshotIndex = 0;
+  /** A hard state whose only news is the commit index, written with the next fsynced batch. */
+  private unsyncedHardState: HardState | undefined;
   private confState: ConfState = { voters: [], learners: [] };
   private leader: NodeId = '';
   private snapshotting: Promise<void> | undefined;
@@ -212,7 +215,10 @@ export class RaftNode {
       return Promise.reject(this.translate(e));
     }
     this.schedule();
-    return this.wait(this.reads, key).then(() => undefined);
+    const done = this.wait(this.reads, key).then(() => undefined);
+    const read = this.reads.get(key);
+    if (read) read.issuedUnder = this.raw.status().lead;
+    return done;
   }
 
   /** Proposes a membership change; resolves with the membership once it is applied here. */
@@ -310,16 +316,21 @@ export class RaftNode {
     if (rd.softState) this.noteLeader(rd.softState.leader);
     if (rd.messages.length > 0) this.opts.transport?.send(rd.messages);
     if (rd.snapshot) await this.durable.snapshots.save(rd.snapshot);
-    if (rd.entries.length > 0 || rd.hardState || rd.snapshot) {
+    if (rd.hardState) this.unsyncedHardState = rd.hardState;
+    // A Ready whose only change is the commit index needs no fsync (Raft does not need the commit
+    // index to be durable: it is re-learned after a restart). It rides along with the next write.
+    if (rd.mustSync || rd.entries.length > 0 || rd.snapshot) {
+      const hardState = this.unsyncedHardState;
+      this.unsyncedHardState = undefined;
       await this.durable.wal.save({
-        ...(rd.hardState ? { hardState: rd.hardState } : {}),
+        ...(hardState ? { hardState } : {}),
         ...(rd.entries.length > 0 ? { entries: rd.entries } : {}),
         ...(rd.snapshot ? { snapshot: { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term } } : {}),
       });
       if (rd.snapshot) this.memory.applySnapshot(rd.snapshot);
       this.memory.append(rd.entries);
-      if (rd.hardState) this.memory.setHardState(rd.hardState);
     }
+    if (rd.hardState) this.memory.setHardState(rd.hardState);
     if (rd.messagesAfterPersist.length > 0) this.opts.transport?.send(rd.messagesAfterPersist);
     if (rd.snapshot) this.restoreSnapshot(rd.snapshot);
     for (const e of rd.committedEntries) this.apply(e);
@@ -341,11 +352,11 @@ export class RaftNode {
   private noteLeader(leader: NodeId): void {
     if (leader === this.leader) return;
     this.leader = leader;
-    // The Raft core drops the read-only requests it has not confirmed when the leader changes:
-    // fail their waiters now (a read has no effect, so the caller may retry at the new leader)
-    // rather than leaving them to time out.
+    // The Raft core drops the read-only requests it has not confirmed when the leader changes
+    // (and those taken while it knew no leader): fail their waiters now, rather than leaving
+    // them to time out. A read has no effect, so the caller may retry at the new leader.
     for (const [key, read] of this.reads) {
-      if (read.index === undefined) {
+      if (read.index === undefined && read.issuedUnder !== leader) {
         this.settle(this.reads, key, new NodeError('notLeader', 'the leader changed during a read', leader));
       }
     }

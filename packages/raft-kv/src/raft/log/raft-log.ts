@@ -58,7 +58,9 @@ export class RaftLog {
   }
 
   matchTerm(i: number, term: number): boolean {
-    return this.zeroTermOnError(i) === term && (term !== 0 || i === 0 || this.hasIndex(i));
+    // Bounds first: a follower appending new entries asks about indexes past its log all the time.
+    if (!this.hasIndex(i)) return false;
+    return this.zeroTermOnError(i) === term;
   }
 
   private hasIndex(i: number): boolean {
