@@ -249,6 +249,8 @@ export class KvClient implements KV {
         }
         if (step.kind === 'retry' && step.failover) this.pool.failover(connection);
         leader = step.kind === 'toLeader' && step.leader !== '' ? step.leader : undefined;
+        // A member that knows no leader (cut off, or electing): ask another member next.
+        if (step.kind === 'toLeader' && step.leader === '') this.pool.preferNext(connection);
       }
     }
     // Out of time or attempts; nothing here was sent with an unknown outcome (that fails at once).

@@ -47,6 +47,15 @@ export class EndpointPool {
   }
 
   /** Moves the preference off `connection`'s endpoint and closes it (its watches resume elsewhere). */
+  /**
+   * Prefers the next endpoint after `connection`'s without closing it (its watches go on): for a
+   * member that knows no leader, so that the next attempt asks another one.
+   */
+  preferNext(connection: Connection): void {
+    const index = this.endpoints.indexOf(connection.endpoint);
+    if (index === this.preferred) this.preferred = (index + 1) % this.endpoints.length;
+  }
+
   failover(connection: Connection): void {
     const index = this.endpoints.indexOf(connection.endpoint);
     if (index === this.preferred) this.preferred = (index + 1) % this.endpoints.length;
