@@ -171,13 +171,23 @@ export class Member {
     }
   }
 
-  /** Publishes this member's URLs under {@link MEMBER_KEY_PREFIX} once a leader takes the write. */
-  private publish(attempt = 0): void {
-    if (this.closed || attempt > 100) return;
+  /**
+   * Publishes this member's URLs under {@link MEMBER_KEY_PREFIX}. A put taken by a leader that
+   * then fails may hang until its timeout, so the same (idempotent) put is sent again every
+   * two seconds until one succeeds.
+   */
+  private publish(): void {
     const value = JSON.stringify({ peerURL: this.peerURL, clientURL: this.clientURL });
-    this.store.put(`${MEMBER_KEY_PREFIX}${this.name}`, value).catch(() => {
-      this.retry = setTimeout(() => this.publish(attempt + 1), 200);
-    });
+    let done = false;
+    const attempt = (n: number): void => {
+      if (this.closed || done || n > 100) return;
+      this.store.put(`${MEMBER_KEY_PREFIX}${this.name}`, value).then(
+        () => (done = true),
+        () => undefined,
+      );
+      this.retry = setTimeout(() => attempt(n + 1), n === 0 ? 500 : 2_000);
+    };
+    attempt(0);
   }
 
   private static updatePeers(transport: WsTransport, self: string, cc: ConfChange): void {
