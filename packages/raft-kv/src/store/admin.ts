@@ -87,8 +87,10 @@ export class StoreAdmin implements ClusterAdmin {
     const { voters, learners } = this.store.node.membership();
     if (!voters.includes(name) && !learners.includes(name))
       throw new NodeError('badRequest', `no member named ${name}`);
-    await this.store.node.changeMembership({ type: 'removeNode', nodeId: name });
+    // At the leader: a member removing itself would never hear that its removal committed.
+    this.atLeader('member remove');
     await this.store.deleteRange(`${MEMBER_KEY_PREFIX}${name}`);
+    await this.store.node.changeMembership({ type: 'removeNode', nodeId: name });
     return this.memberList();
   }
 
