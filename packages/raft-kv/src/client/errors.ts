@@ -63,7 +63,7 @@ export function isClientError(error: unknown, code?: ClientErrorCode): error is 
   return error instanceof ClientError && (code === undefined || error.code === code);
 }
 
-const NODE_CODES: ReadonlySet<string> = new Set<NodeErrorCode>(['timeout', 'stopped', 'notLeader']);
+const NODE_CODES: ReadonlySet<string> = new Set<NodeErrorCode>(['timeout', 'stopped', 'notLeader', 'badRequest']);
 
 /** The typed error a {@link WireError} stands for: an MvccError, a NodeError or a ClientError. */
 export function fromWireError(wire: WireError, endpoint: string): Error {

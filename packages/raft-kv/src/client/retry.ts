@@ -76,6 +76,8 @@ export function nextStep(error: unknown, safe: boolean): RetryStep {
         };
       case 'timeout':
         return safe ? { kind: 'retry', failover: false } : { kind: 'fail', error, failover: false };
+      case 'badRequest':
+        return { kind: 'fail', error, failover: false };
     }
   }
   if (error instanceof ClientError) {

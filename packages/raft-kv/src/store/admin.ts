@@ -45,8 +45,17 @@ const PROMOTE_MAX_LAG = 1000;
 export class StoreAdmin implements ClusterAdmin {
   constructor(private readonly store: Store) {}
 
-  async memberList(): Promise<MemberListResponse> {
-    const published = await this.store.range(MEMBER_KEY_PREFIX, { prefix: true });
+  memberList(): Promise<MemberListResponse> {
+    return this.list(false);
+  }
+
+  /**
+   * The membership; after a change it was applied here, so the local (serializable) view is the
+   * answer: a linearizable read could fail if this member just lost leadership (removing itself),
+   * and the client would then retry a change that already happened.
+   */
+  private async list(serializable: boolean): Promise<MemberListResponse> {
+    const published = await this.store.range(MEMBER_KEY_PREFIX, { prefix: true, serializable });
     const urls = new Map<string, { peerURL?: string; clientURL?: string }>();
     for (const kv of published.kvs) {
       const name = decoder.decode(kv.key).slice(MEMBER_KEY_PREFIX.length);
@@ -72,7 +81,6 @@ export class StoreAdmin implements ClusterAdmin {
     if (voters.includes(name) || learners.includes(name)) {
       throw new NodeError('badRequest', `member ${name} already exists`);
     }
-    this.atLeader('member add');
     await this.store.put(`${MEMBER_KEY_PREFIX}${name}`, JSON.stringify({ peerURL, clientURL: '' }));
     const context = encoder.encode(JSON.stringify({ peerURL }));
     await this.store.node.changeMembership({
@@ -80,7 +88,7 @@ export class StoreAdmin implements ClusterAdmin {
       nodeId: name,
       context,
     });
-    return this.memberList();
+    return this.list(true);
   }
 
   async memberRemove(name: string): Promise<MemberListResponse> {
@@ -91,7 +99,7 @@ export class StoreAdmin implements ClusterAdmin {
     this.atLeader('member remove');
     await this.store.deleteRange(`${MEMBER_KEY_PREFIX}${name}`);
     await this.store.node.changeMembership({ type: 'removeNode', nodeId: name });
-    return this.memberList();
+    return this.list(true);
   }
 
   async memberPromote(name: string): Promise<MemberListResponse> {
@@ -99,14 +107,16 @@ export class StoreAdmin implements ClusterAdmin {
     if (!node.membership().learners.includes(name)) throw new NodeError('badRequest', `${name} is not a learner`);
     const status = this.atLeader('member promote');
     const progress = status.progress.get(name);
-    if (!progress || progress.match + PROMOTE_MAX_LAG < status.commit) {
+    // Caught up: the leader has found where the learner's log matches and streams to it, and it
+    // is within PROMOTE_MAX_LAG entries of the commit index.
+    if (!progress || progress.state !== 'replicate' || progress.match + PROMOTE_MAX_LAG < status.commit) {
       throw new NodeError(
         'badRequest',
         `learner ${name} has not caught up yet (at ${progress?.match ?? 0} of ${status.commit})`,
       );
     }
     await node.changeMembership({ type: 'addVoter', nodeId: name });
-    return this.memberList();
+    return this.list(true);
   }
 
   async moveLeader(name: string): Promise<void> {
