@@ -208,3 +208,84 @@ t.test('snapshot save and restore round-trip a 100k-key store', async (t) => {
     'the copy starts at the saved revision (plus its own URLs)',
   );
 });
+
+t.test('replace a dead member with a new one on an empty data dir; remove the leader', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'bosun-member-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const names = ['p', 'q', 'r'];
+  const ports = await Promise.all(names.map(() => freePort()));
+  const initialCluster = Object.fromEntries(names.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`]));
+  const members = new Map<string, Member>();
+  t.teardown(async () => {
+    for (const m of members.values()) await m.close();
+  });
+  for (const name of names) {
+    members.set(
+      name,
+      await Member.start({
+        name,
+        dataDir: join(root, name),
+        listenPeer: initialCluster[name] as string,
+        listenClient: 'http://127.0.0.1:0',
+        initialCluster,
+        clusterToken: 'secret',
+        tickMs: 20,
+      }),
+    );
+  }
+  const leader = await until('a leader', () => [...members.values()].find((m) => m.store.node.isLeader()));
+  const clientOf = async () => {
+    const c = await connect({ endpoints: [...members.values()].map((m) => m.clientURL), timeoutMs: 15_000 });
+    t.teardown(() => c.close());
+    return c;
+  };
+  let client = await clientOf();
+  await client.put('before', '1');
+
+  // A follower dies for good: remove it and bring a new member on an empty data dir.
+  const dead = [...members.values()].find((m) => m !== leader) as Member;
+  await dead.close();
+  members.delete(dead.name);
+  client = await clientOf();
+  await client.memberRemove(dead.name);
+  const fresh = await Member.start({
+    name: 's',
+    dataDir: join(root, 's'),
+    listenPeer: 'http://127.0.0.1:0',
+    listenClient: 'http://127.0.0.1:0',
+    join: leader.clientURL,
+    clusterToken: 'secret',
+    tickMs: 20,
+  });
+  members.set('s', fresh);
+  client = await clientOf();
+  t.same(
+    (await client.memberList()).members.map((m) => `${m.name}${m.isLearner ? ' (learner)' : ''}`).sort(),
+    [...members.keys()].sort(),
+    'the replacement joined and was promoted',
+  );
+  await client.put('after-replace', '2');
+  await until('the replacement to have every key', async () =>
+    (await fresh.store.range('after-replace', { serializable: true })).count === 1 &&
+    (await fresh.store.range('before', { serializable: true })).count === 1
+      ? true
+      : undefined,
+  );
+  t.pass('the replacement has the old and the new data');
+
+  // The leader removes itself: it hands over and steps down.
+  await client.memberRemove(leader.name);
+  await until('the old leader to step down', () => (leader.store.node.isLeader() ? undefined : true));
+  await leader.close();
+  members.delete(leader.name);
+  const rest = [...members.values()];
+  await until('a new leader among the rest', () => rest.find((m) => m.store.node.isLeader()));
+  client = await clientOf();
+  t.same(
+    (await client.memberList()).members.map((m) => m.name).sort(),
+    rest.map((m) => m.name).sort(),
+    'the leader removed itself',
+  );
+  await client.put('after-leader-removal', '3');
+  t.equal((await client.range('after-leader-removal')).count, 1, 'the cluster goes on');
+});

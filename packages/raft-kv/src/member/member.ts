@@ -133,7 +133,18 @@ export class Member {
     const first = await connect({ endpoints: [url], timeoutMs: 10_000 });
     let members: MemberListResponse['members'];
     try {
-      members = (await first.memberList()).members;
+      // Every voter's peer URL is needed to answer the leader; members publish theirs shortly
+      // after they start, so wait (bounded) until they all have.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        members = (await first.memberList()).members;
+        const missing = members.filter((m) => m.name !== this.name && !m.isLearner && m.peerURL === '');
+        if (missing.length === 0) break;
+        if (Date.now() > deadline) {
+          throw new Error(`joining via ${url}: no peer URL known for ${missing.map((m) => m.name).join(', ')}`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
     } finally {
       await first.close();
     }
@@ -185,7 +196,8 @@ export class Member {
         () => (done = true),
         () => undefined,
       );
-      this.retry = setTimeout(() => attempt(n + 1), n === 0 ? 500 : 2_000);
+      // Soon at first (a new cluster elects its leader in a few ticks), then less often.
+      this.retry = setTimeout(() => attempt(n + 1), n < 20 ? 200 : 2_000);
     };
     attempt(0);
   }
