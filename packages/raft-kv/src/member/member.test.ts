@@ -56,6 +56,12 @@ t.test('a 3-member cluster elects a leader, replicates, and survives losing its 
   const client = await connect({ endpoints: members.map((m) => m.clientURL), timeoutMs: 15_000 });
   t.teardown(() => client.close());
   for (let i = 0; i < 20; i++) await client.put(`k${i}`, `v${i}`);
+  const metricsUrl = leader.clientURL.replace(/^ws/, 'http').replace(/\/kv$/, '/metrics');
+  const metrics = await (await fetch(metricsUrl)).text();
+  t.match(metrics, /bosun_wal_fsync_duration_seconds_count [1-9]/, 'fsync durations are measured');
+  t.match(metrics, /bosun_apply_duration_seconds_count [1-9]/, 'apply durations are measured');
+  t.match(metrics, /bosun_raft_leader_changes_seen_total [1-9]/, 'leader changes are counted');
+  t.match(metrics, /bosun_raft_applied_index [1-9]/);
   t.equal((await client.range('k', { prefix: true, countOnly: true })).count, 20);
   for (const m of members) {
     await until(`${m.name} to apply`, async () =>

@@ -1,5 +1,5 @@
 import type { ConfChange } from '../raft/types.js';
-import { startKvServer, statusHealthCheck, type KvServer } from '../server/index.js';
+import { startKvServer, statusHealthCheck, type KvMetrics, type KvServer } from '../server/index.js';
 import { connect } from '../client/index.js';
 import { MEMBER_KEY_PREFIX, StoreAdmin, type MemberListResponse } from '../store/admin.js';
 import { openStore, type Store } from '../store/embedded.js';
@@ -78,6 +78,8 @@ export class Member {
   /** Starts a member: listens for peers, opens (or bootstraps) the store, serves clients. */
   static async start(opts: MemberOptions): Promise<Member> {
     let store: Store | undefined;
+    // The server (and its metrics) starts after the store: the store's hooks find it here.
+    const metrics: { sink?: KvMetrics } = {};
     const transport = new WsTransport({
       id: opts.name,
       clusterToken: opts.clusterToken,
@@ -101,11 +103,14 @@ export class Member {
         ...(opts.snapshotCount !== undefined ? { snapshotCount: opts.snapshotCount } : {}),
         ...(opts.restoreFrom ? { restoreFrom: opts.restoreFrom } : {}),
         onConfChange: (cc) => Member.updatePeers(transport, opts.name, cc),
+        onFsync: (s) => metrics.sink?.observeFsync(s),
+        onApplyBatch: (s) => metrics.sink?.observeApply(s),
       });
     } catch (e) {
       await transport.close();
       throw e;
     }
+    const opened = store;
     const { host, port } = hostPort(opts.listenClient);
     const clientToken = opts.clientToken;
     const server = await startKvServer({
@@ -114,8 +119,18 @@ export class Member {
       host,
       port,
       health: statusHealthCheck(store),
+      member: async () => {
+        const s = await opened.status();
+        return {
+          appliedIndex: s.raftAppliedIndex,
+          commitIndex: s.raftIndex,
+          term: s.raftTerm,
+          leaderChanges: opened.node.leaderChanges,
+        };
+      },
       ...(clientToken !== undefined ? { authorize: (token) => token === clientToken } : {}),
     });
+    metrics.sink = server.metrics;
     const member = new Member(opts.name, store, transport, server, peerURL);
     try {
       await member.learnPeers();

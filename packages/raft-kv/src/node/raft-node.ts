@@ -65,6 +65,10 @@ export interface RaftNodeOptions {
   readonly onApplied?: (index: number) => void;
   /** The state a new cluster starts from (a restored snapshot) instead of an empty one. */
   readonly initialData?: Uint8Array;
+  /** Called with the duration of each fsynced WAL write (seconds), for metrics. */
+  readonly onFsync?: (seconds: number) => void;
+  /** Called with the duration of applying each batch of committed entries (seconds), for metrics. */
+  readonly onApplyBatch?: (seconds: number) => void;
   /** Called when a membership change was applied (the owner updates its transport's peers). */
   readonly onConfChange?: (cc: ConfChange, membership: ConfState) => void;
 }
@@ -119,6 +123,8 @@ export class RaftNode {
   private snapshotIndex = 0;
   /** A hard state whose only news is the commit index, written with the next fsynced batch. */
   private unsyncedHardState: HardState | undefined;
+  /** How many times a (new) leader became known here, as etcd's leader-changes counter. */
+  leaderChanges = 0;
   private confState: ConfState = { voters: [], learners: [] };
   private leader: NodeId = '';
   private snapshotting: Promise<void> | undefined;
@@ -322,18 +328,22 @@ export class RaftNode {
     if (rd.mustSync || rd.entries.length > 0 || rd.snapshot) {
       const hardState = this.unsyncedHardState;
       this.unsyncedHardState = undefined;
+      const started = performance.now();
       await this.durable.wal.save({
         ...(hardState ? { hardState } : {}),
         ...(rd.entries.length > 0 ? { entries: rd.entries } : {}),
         ...(rd.snapshot ? { snapshot: { index: rd.snapshot.meta.index, term: rd.snapshot.meta.term } } : {}),
       });
+      this.opts.onFsync?.((performance.now() - started) / 1000);
       if (rd.snapshot) this.memory.applySnapshot(rd.snapshot);
       this.memory.append(rd.entries);
     }
     if (rd.hardState) this.memory.setHardState(rd.hardState);
     if (rd.messagesAfterPersist.length > 0) this.opts.transport?.send(rd.messagesAfterPersist);
     if (rd.snapshot) this.restoreSnapshot(rd.snapshot);
+    const applyStarted = performance.now();
     for (const e of rd.committedEntries) this.apply(e);
+    if (rd.committedEntries.length > 0) this.opts.onApplyBatch?.((performance.now() - applyStarted) / 1000);
     for (const rs of rd.readStates) {
       const read = this.reads.get(new TextDecoder().decode(rs.context));
       if (read) read.index = rs.index;
@@ -352,6 +362,7 @@ export class RaftNode {
   private noteLeader(leader: NodeId): void {
     if (leader === this.leader) return;
     this.leader = leader;
+    if (leader !== '') this.leaderChanges++;
     // The Raft core drops the read-only requests it has not confirmed when the leader changes
     // (and those taken while it knew no leader): fail their waiters now, rather than leaving
     // them to time out. A read has no effect, so the caller may retry at the new leader.

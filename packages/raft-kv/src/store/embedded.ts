@@ -49,6 +49,9 @@ export interface OpenStoreOptions {
   readonly onConfChange?: RaftNodeOptions['onConfChange'];
   /** A new cluster starts from this snapshot of the keyspace (`bosun kv snapshot restore`). */
   readonly restoreFrom?: Uint8Array;
+  /** Metrics hooks: the duration of each fsync and of each applied batch (seconds). */
+  readonly onFsync?: RaftNodeOptions['onFsync'];
+  readonly onApplyBatch?: RaftNodeOptions['onApplyBatch'];
 }
 
 /** The replicated state machine: MVCC requests decoded from Raft entries. */
@@ -109,6 +112,8 @@ export class Store implements KV {
       ...(opts.timers ? { timers: opts.timers } : {}),
       ...(opts.onConfChange ? { onConfChange: opts.onConfChange } : {}),
       ...(opts.restoreFrom ? { initialData: opts.restoreFrom } : {}),
+      ...(opts.onFsync ? { onFsync: opts.onFsync } : {}),
+      ...(opts.onApplyBatch ? { onApplyBatch: opts.onApplyBatch } : {}),
       onLeaderChange: (_leader, isLeader) => {
         // A new leader extends every lease by an election timeout, so that none expires merely
         // because leadership moved (the old leader's keep-alives are not known here).
