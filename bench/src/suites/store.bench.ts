@@ -69,89 +69,70 @@ export default defineSuite({
     const rows: ResultRow[] = [];
     await withStore(async (store) => {
       const keys = Math.round(20_000 * scale);
-      rows.push(
-        loadRow(
-          'store',
-          'put, 1 in flight',
-          await runLoad({
-            concurrency: 1,
-            maxOps: 2_000,
-            maxMs: 3_000 * scale,
-            op: (i) => store.put(`seq/${i}`, value),
-          }),
-        ),
-      );
-      rows.push(
-        loadRow(
-          'store',
-          'put, 256 in flight',
-          await runLoad({
-            concurrency: 256,
-            maxOps: Math.round(100_000 * scale),
-            maxMs: 10_000,
-            op: (i) => store.put(`key/${String(i % keys).padStart(6, '0')}`, value),
-          }),
-        ),
-      );
-      rows.push(
-        loadRow(
-          'store',
-          'range (point, serializable)',
-          await runLoad({
-            concurrency: 1,
-            maxOps: Math.round(500_000 * scale),
-            maxMs: 5_000,
-            op: (i) => store.range(`key/${String(i % keys).padStart(6, '0')}`, { serializable: true }),
-          }),
-        ),
-      );
-      rows.push(
-        loadRow(
-          'store',
-          'range (point, linearizable), 256 in flight',
-          await runLoad({
-            concurrency: 256,
-            maxOps: Math.round(100_000 * scale),
-            maxMs: 5_000,
-            op: (i) => store.range(`key/${String(i % keys).padStart(6, '0')}`),
-          }),
-        ),
-      );
-      rows.push(
-        loadRow(
-          'store',
-          'range (1,000-key prefix, serializable)',
-          await runLoad({
-            concurrency: 1,
-            maxOps: Math.round(2_000 * scale),
-            maxMs: 5_000,
-            // key/000 covers key/000000 to key/000999: 1,000 keys.
-            op: (i) =>
-              store.range(`key/${String(i % (keys / 1000)).padStart(3, '0')}`, { prefix: true, serializable: true }),
-          }),
-        ),
-      );
-      rows.push(
-        loadRow(
-          'store',
-          'txn (CAS on mod revision), 256 in flight',
-          await runLoad({
-            concurrency: 256,
-            maxOps: Math.round(50_000 * scale),
-            maxMs: 10_000,
-            op: async (i) => {
-              const key = `key/${String(i % keys).padStart(6, '0')}`;
-              const current = await store.range(key, { serializable: true });
-              const mod = current.kvs[0]?.modRevision ?? 0;
-              return store.txn({
-                compare: [{ key, target: 'modRevision', result: '=', value: mod }],
-                success: [{ type: 'put', key, value }],
-                failure: [],
-              });
-            },
-          }),
-        ),
-      );
+      const key = (i: number) => `key/${String(i % keys).padStart(6, '0')}`;
+      const scenarios: {
+        task: string;
+        concurrency: number;
+        maxOps: number;
+        maxMs: number;
+        op: (i: number) => Promise<unknown>;
+      }[] = [
+        {
+          task: 'put, 1 in flight',
+          concurrency: 1,
+          maxOps: 2_000,
+          maxMs: 3_000 * scale,
+          op: (i) => store.put(`seq/${i}`, value),
+        },
+        {
+          task: 'put, 256 in flight',
+          concurrency: 256,
+          maxOps: 100_000 * scale,
+          maxMs: 10_000,
+          op: (i) => store.put(key(i), value),
+        },
+        {
+          task: 'range (point, serializable)',
+          concurrency: 1,
+          maxOps: 500_000 * scale,
+          maxMs: 5_000,
+          op: (i) => store.range(key(i), { serializable: true }),
+        },
+        {
+          task: 'range (point, linearizable), 256 in flight',
+          concurrency: 256,
+          maxOps: 100_000 * scale,
+          maxMs: 5_000,
+          op: (i) => store.range(key(i)),
+        },
+        {
+          task: 'range (1,000-key prefix, serializable)',
+          concurrency: 1,
+          maxOps: 2_000 * scale,
+          maxMs: 5_000,
+          // key/000 covers key/000000 to key/000999: 1,000 keys.
+          op: (i) =>
+            store.range(`key/${String(i % (keys / 1000)).padStart(3, '0')}`, { prefix: true, serializable: true }),
+        },
+        {
+          task: 'txn (CAS on mod revision), 256 in flight',
+          concurrency: 256,
+          maxOps: 50_000 * scale,
+          maxMs: 10_000,
+          op: async (i) => {
+            const k = key(i);
+            const mod = (await store.range(k, { serializable: true })).kvs[0]?.modRevision ?? 0;
+            return store.txn({
+              compare: [{ key: k, target: 'modRevision', result: '=', value: mod }],
+              success: [{ type: 'put', key: k, value }],
+              failure: [],
+            });
+          },
+        },
+      ];
+      for (const { task, maxOps, ...load } of scenarios) {
+        rows.push(loadRow('store', task, await runLoad({ ...load, maxOps: Math.round(maxOps) })));
+      }
       rows.push(await watchFanOut(store, 1, Math.round(1_000 * scale)));
       rows.push(await watchFanOut(store, 1_000, Math.round(200 * scale)));
     });

@@ -44,7 +44,7 @@ export type { CheckOptions, CheckResult, HistoryOp, KvInput, KvOutput } from './
 // The store: an embedded single-member store today, the same KV API over a cluster tomorrow.
 export { openStore, Store } from './store/embedded.js';
 export type { OpenStoreOptions } from './store/embedded.js';
-export type { KV, KvRangeOptions, KvWatch, ReadConsistency, StoreStatus } from './store/kv.js';
+export type { KV, KvRangeOptions, KvWatch, StoreStatus } from './store/kv.js';
 export { NodeError, RaftNode } from './node/raft-node.js';
 export type { NodeErrorCode, PeerTransport, RaftNodeOptions, StateMachine, Timers } from './node/raft-node.js';
 

@@ -29,25 +29,30 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
   }
 }
 
-t.test('a 3-member cluster elects a leader, replicates, and survives losing its leader', async (t) => {
+/** A scratch dir and a new cluster of `names` on free loopback ports; `start` starts one member of it. */
+async function plan(t: { teardown(fn: () => void): void }, names: readonly string[]) {
   const root = mkdtempSync(join(tmpdir(), 'bosun-member-'));
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
-  const names = ['m1', 'm2', 'm3'];
   const ports = await Promise.all(names.map(() => freePort()));
   const initialCluster = Object.fromEntries(names.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`]));
-  const members = await Promise.all(
-    names.map((name) =>
-      Member.start({
-        name,
-        dataDir: join(root, name),
-        listenPeer: initialCluster[name] as string,
-        listenClient: 'http://127.0.0.1:0',
-        initialCluster,
-        clusterToken: 'secret',
-        tickMs: 20,
-      }),
-    ),
-  );
+  const start = (name: string, extra: Partial<Parameters<typeof Member.start>[0]> = {}) =>
+    Member.start({
+      name,
+      dataDir: join(root, name),
+      listenPeer: initialCluster[name] ?? 'http://127.0.0.1:0',
+      listenClient: 'http://127.0.0.1:0',
+      initialCluster,
+      clusterToken: 'secret',
+      tickMs: 20,
+      ...extra,
+    });
+  return { root, start };
+}
+
+t.test('a 3-member cluster elects a leader, replicates, and survives losing its leader', async (t) => {
+  const names = ['m1', 'm2', 'm3'];
+  const { start } = await plan(t, names);
+  const members = await Promise.all(names.map((name) => start(name)));
   const alive = new Set(members);
   t.teardown(async () => {
     for (const m of alive) await m.close();
@@ -90,23 +95,11 @@ t.test('a 3-member cluster elects a leader, replicates, and survives losing its 
 t.test(
   'membership: join as a learner and get promoted, move the leader, remove a member, snapshot and restore',
   async (t) => {
-    const root = mkdtempSync(join(tmpdir(), 'bosun-member-'));
-    t.teardown(() => rmSync(root, { recursive: true, force: true }));
     const names = ['a', 'b', 'c'];
-    const ports = await Promise.all(names.map(() => freePort()));
-    const initialCluster = Object.fromEntries(names.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`]));
+    const cluster = await plan(t, names);
+    const root = cluster.root;
     const start = (name: string, extra: Partial<Parameters<typeof Member.start>[0]> = {}) =>
-      Member.start({
-        name,
-        dataDir: join(root, name),
-        listenPeer: initialCluster[name] ?? 'http://127.0.0.1:0',
-        listenClient: 'http://127.0.0.1:0',
-        initialCluster,
-        clusterToken: 'secret',
-        tickMs: 20,
-        snapshotCount: 50,
-        ...extra,
-      });
+      cluster.start(name, { snapshotCount: 50, ...extra });
     const members = new Map<string, Member>();
     t.teardown(async () => {
       for (const m of members.values()) await m.close();
@@ -216,29 +209,13 @@ t.test('snapshot save and restore round-trip a 100k-key store', async (t) => {
 });
 
 t.test('replace a dead member with a new one on an empty data dir; remove the leader', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'bosun-member-'));
-  t.teardown(() => rmSync(root, { recursive: true, force: true }));
   const names = ['p', 'q', 'r'];
-  const ports = await Promise.all(names.map(() => freePort()));
-  const initialCluster = Object.fromEntries(names.map((n, i) => [n, `http://127.0.0.1:${ports[i]}`]));
+  const { root, start } = await plan(t, names);
   const members = new Map<string, Member>();
   t.teardown(async () => {
     for (const m of members.values()) await m.close();
   });
-  for (const name of names) {
-    members.set(
-      name,
-      await Member.start({
-        name,
-        dataDir: join(root, name),
-        listenPeer: initialCluster[name] as string,
-        listenClient: 'http://127.0.0.1:0',
-        initialCluster,
-        clusterToken: 'secret',
-        tickMs: 20,
-      }),
-    );
-  }
+  for (const name of names) members.set(name, await start(name));
   const leader = await until('a leader', () => [...members.values()].find((m) => m.store.node.isLeader()));
   const clientOf = async () => {
     const c = await connect({ endpoints: [...members.values()].map((m) => m.clientURL), timeoutMs: 15_000 });

@@ -32,7 +32,8 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-const realTimers: Timers = {
+/** Node's own timers. */
+export const realTimers: Timers = {
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
   setTimeout: (fn, ms) => setTimeout(fn, ms),

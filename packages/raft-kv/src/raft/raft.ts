@@ -774,9 +774,4 @@ export class Raft {
     if (best !== '' && bestMatch === this.log.lastIndex()) this.send({ type: 'timeoutNow', to: best });
     this.becomeFollower(this.term, '');
   }
-
-  /** Decodes a committed confChange entry (the application may also decode it itself). */
-  static confChangeOf(e: Entry): ConfChange {
-    return decodeConfChange(e.data);
-  }
 }

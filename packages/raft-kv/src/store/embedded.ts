@@ -10,6 +10,7 @@ import type { WatchHubOptions } from '../mvcc/watch-hub.js';
 import {
   NodeError,
   RaftNode,
+  realTimers,
   type PeerTransport,
   type RaftNodeOptions,
   type StateMachine,
@@ -122,12 +123,7 @@ export class Store implements KV {
       },
     });
     if (node.isLeader()) lessor.promote(now(), electionTick * tickMs);
-    const timers = opts.timers ?? {
-      setInterval: (fn: () => void, ms: number) => setInterval(fn, ms),
-      clearInterval: (h: unknown) => clearInterval(h as NodeJS.Timeout),
-      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
-    };
+    const timers = opts.timers ?? realTimers;
     const store = new Store(node, mvcc, lessor, limits, timers);
     store.leaseTimer = timers.setInterval(() => store.revokeExpired(), opts.leaseCheckMs ?? 500);
     store.progressTimer = timers.setInterval(() => mvcc.watchHub.progress(), opts.progressNotifyMs ?? 600_000);

@@ -17,9 +17,6 @@ import type {
 } from '../mvcc/types.js';
 import type { WatchBatch } from '../mvcc/watch.js';
 
-/** How a read is served: `linearizable` (ReadIndex through the leader) or `serializable` (local). */
-export type ReadConsistency = 'linearizable' | 'serializable';
-
 /** Options of {@link KV.range}. */
 export interface KvRangeOptions extends RangeOptions {
   /** Serve from this member's state without confirming it is current (may be stale). */
