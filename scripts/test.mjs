@@ -31,7 +31,9 @@ function compiled(file) {
   return m ? `packages/${m[1]}/dist/${m[2]}.test.js` : file;
 }
 const files = sources.map(compiled);
-if (files.some((f) => f.endsWith('.js'))) {
+// Always build: package tests run from dist/, and test/ runs processes (the CLI) that import
+// the packages' dist/ through their entry points.
+{
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], {
     cwd: root,
     stdio: 'inherit',

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerKv } from './commands/kv/index.js';
 import { registerVersion } from './commands/version.js';
+import { registerServer } from './commands/server.js';
 import { CLI_VERSION } from './version.js';
 
 /** Where a command writes: injectable so that tests capture output without a subprocess. */
@@ -28,6 +29,7 @@ export function buildProgram(io: Io = processIo): Command {
     .exitOverride();
   registerVersion(program, io);
   registerKv(program, io);
+  registerServer(program, io);
   return program;
 }
 

@@ -1,6 +1,7 @@
 /** `bosun kv serve`: runs one member of a raft-kv cluster until SIGINT or SIGTERM. */
 import type { Command } from 'commander';
 import { Member } from '@bosun/raft-kv';
+import { untilSignal } from '../../signals.js';
 import type { Io } from '../../program.js';
 import { parseCount } from './client-flags.js';
 
@@ -33,19 +34,6 @@ export function parseInitialCluster(value: string): Record<string, string> {
   }
   if (Object.keys(cluster).length === 0) throw new Error('--initial-cluster: no member given');
   return cluster;
-}
-
-/** Waits for SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }
 
 /** Adds `serve` to `kv`. */

@@ -1,0 +1,41 @@
+/**
+ * Admission: the steps every write passes after defaulting and validation and before the
+ * store (Kubernetes' admission chain). A step may reject the write with an ApiError, change
+ * the object, or add compares and operations to the write's txn (so that an allocation and
+ * the object it belongs to commit together or not at all).
+ */
+import type { KubeObject } from '../api/types.js';
+import type { ResourceDefinition } from '../registry/definition.js';
+import type { TxnExtra } from '../storage/object-store.js';
+
+/** The write an admission step looks at. */
+export interface AdmissionRequest {
+  readonly operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  readonly def: ResourceDefinition;
+  readonly subresource: string;
+  /** The object to be stored (for DELETE, the object being deleted). */
+  readonly object: KubeObject;
+  /** The stored object an UPDATE or DELETE replaces. */
+  readonly old?: KubeObject;
+  readonly dryRun: boolean;
+}
+
+/** One admission step. */
+export interface AdmissionStep {
+  readonly name: string;
+  /** Rejects (throws an ApiError), mutates `request.object`, or returns txn extras. */
+  admit(request: AdmissionRequest): Promise<TxnExtra | void>;
+}
+
+/** Runs the steps in order and joins their txn extras. */
+export async function runAdmission(steps: readonly AdmissionStep[], request: AdmissionRequest): Promise<TxnExtra> {
+  const compare: NonNullable<TxnExtra['compare']>[number][] = [];
+  const success: NonNullable<TxnExtra['success']>[number][] = [];
+  for (const step of steps) {
+    const extra = await step.admit(request);
+    if (extra === undefined) continue;
+    compare.push(...(extra.compare ?? []));
+    success.push(...(extra.success ?? []));
+  }
+  return { compare, success };
+}
