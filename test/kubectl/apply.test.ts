@@ -7,7 +7,7 @@ import { Cluster, eventually, findKubectls } from './harness.js';
 import type { Kubectl } from './harness.js';
 
 const kubectls = findKubectls();
-const wanted = [32, 27, 20].filter((v) => kubectls.has(v));
+const wanted = [32, 27, 33, 20].filter((v) => kubectls.has(v));
 
 const deployment = (ns: string, image: string, replicas: number, ports: boolean) => `apiVersion: apps/v1
 kind: Deployment

@@ -67,6 +67,14 @@ if (kubectls.size === 0) {
         t.equal(deploy.body.spec.replicas, 3);
         await ok(['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80', '-n', ns], /service\/web exposed/);
         await ok(['get', 'svc', 'web', '-n', ns], /web\s+LoadBalancer\s+[\d.]+\s+<pending>\s+80:3\d{4}\/TCP/);
+        await ok(['describe', 'deployment', 'web', '-n', ns], /Name:\s+web\n(.*\n)*Replicas:\s+3 desired/);
+        await ok(
+          ['describe', 'service', 'nginx', '-n', ns],
+          /Type:\s+NodePort\n(.*\n)*NodePort:\s+<unset>\s+3\d{4}\/TCP/,
+        );
+        const events = await run(['get', 'events', '-n', ns]);
+        t.equal(events.code, 0);
+        t.match(events.stderr, /No resources found/);
         await ok(
           ['get', 'deployments', '-n', ns],
           /NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/3\s+0\s+0\s+\d+s/,

@@ -34,7 +34,7 @@ import type { ApiMetrics } from './metrics.js';
 import type { ResourceTarget } from './path.js';
 import { parsePath } from './path.js';
 import { buildFilter, parseListQuery } from './query.js';
-import { sendError, sendJson, warningHeaders } from './respond.js';
+import { jsonOf, sendError, sendJson, sendJsonText, warningHeaders } from './respond.js';
 import { tableContentType, toTable } from './table.js';
 import type { WatchServeOptions, WatchSink } from './watch.js';
 import { httpSink, serveWatch } from './watch.js';
@@ -70,7 +70,7 @@ export class ApiHandler {
   /** Handles one HTTP request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = splitUrl(req.url ?? '/');
     const method = req.method ?? 'GET';
     const target = parsePath(url.pathname);
     let verb = method.toLowerCase();
@@ -133,7 +133,7 @@ export class ApiHandler {
     req: IncomingMessage,
     res: ServerResponse,
     target: ReturnType<typeof parsePath>,
-    url: URL,
+    url: RequestUrl,
   ): Promise<number> {
     const { registry } = this.deps;
     const accept = req.headers.accept;
@@ -171,7 +171,7 @@ export class ApiHandler {
     }
   }
 
-  private async other(res: ServerResponse, path: string, url: URL): Promise<number> {
+  private async other(res: ServerResponse, path: string, url: RequestUrl): Promise<number> {
     if (path === '/version' || path === '/version/') {
       sendJson(res, 200, this.deps.version);
       return 200;
@@ -404,7 +404,9 @@ export class ApiHandler {
     const metadata: Record<string, unknown> = { resourceVersion: result.resourceVersion };
     if (result.continueToken !== undefined) metadata.continue = result.continueToken;
     if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
-    sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata, items: result.items });
+    // Items are stored or cached objects, never changed after reading: their JSON is reused.
+    const head = JSON.stringify({ kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata });
+    sendJsonText(res, 200, `${head.slice(0, -1)},"items":[${result.items.map(jsonOf).join(',')}]}`);
     return 200;
   }
 
@@ -461,6 +463,20 @@ export class ApiHandler {
       onClose: () => gauge.dec({ resource: def.plural }),
     };
   }
+}
+
+/** A request URL's path and query. */
+interface RequestUrl {
+  readonly pathname: string;
+  readonly searchParams: URLSearchParams;
+}
+
+/** The path and query of a request URL (cheaper than `new URL` on every request). */
+function splitUrl(raw: string): RequestUrl {
+  const q = raw.indexOf('?');
+  return q < 0
+    ? { pathname: raw, searchParams: new URLSearchParams() }
+    : { pathname: raw.slice(0, q), searchParams: new URLSearchParams(raw.slice(q + 1)) };
 }
 
 /** Duplicate fields of a JSON body: 400 under Strict validation, warnings under Warn. */

@@ -2,6 +2,28 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '../api/errors.js';
 
+/**
+ * The JSON text of an object the server does not change after reading it (watch cache objects,
+ * store reads), computed once: a list or a watch event reuses it.
+ */
+const jsonCache = new WeakMap<object, string>();
+
+/** `JSON.stringify(obj)`, cached per object; callers must never mutate `obj` afterwards. */
+export function jsonOf(obj: object): string {
+  let text = jsonCache.get(obj);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    jsonCache.set(obj, text);
+  }
+  return text;
+}
+
+/** Writes a JSON text as the response. */
+export function sendJsonText(res: ServerResponse, code: number, text: string, contentType = 'application/json'): void {
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /** Writes a JSON response. */
 export function sendJson(
   res: ServerResponse,

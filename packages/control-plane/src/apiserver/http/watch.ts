@@ -8,13 +8,13 @@
 import type { ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import { ApiError } from '../api/errors.js';
-import type { KubeObject } from '../api/types.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { groupVersion } from '../registry/definition.js';
 import type { WatchCache } from '../watchcache/cache.js';
 import type { CacheWatchEvent, CacheWatcher, WatcherFilter } from '../watchcache/watcher.js';
 import type { Rendering } from './accept.js';
 import type { ListQuery } from './query.js';
+import { jsonOf } from './respond.js';
 import { tableContentType, toTable } from './table.js';
 
 /** Where watch events go: an HTTP response or a WebSocket. */
@@ -168,9 +168,11 @@ function render(
       object: { kind: def.kind, apiVersion: gv, metadata: { resourceVersion: String(event.revision) } },
     });
   }
-  const object: unknown =
-    rendering.type === 'table'
-      ? toTable(def, [event.object as KubeObject], { version: rendering.version, include: 'Metadata', now })
-      : event.object;
-  return JSON.stringify({ type: event.type, object });
+  if (rendering.type === 'table') {
+    return JSON.stringify({
+      type: event.type,
+      object: toTable(def, [event.object], { version: rendering.version, include: 'Metadata', now }),
+    });
+  }
+  return `{"type":"${event.type}","object":${jsonOf(event.object)}}`;
 }

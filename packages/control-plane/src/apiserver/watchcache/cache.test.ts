@@ -128,6 +128,31 @@ t.test('indexed watchers get only their node pods, including a pod bound to them
   n2.end('stopped');
 });
 
+t.test('lists by an indexed field use the index and follow rebinding and deletes', async (t) => {
+  const { objects, cache } = await setup(t);
+  const byNode = (node: string): WatcherFilter => ({
+    matches: (o) => (o.spec as { nodeName?: string }).nodeName === node,
+    index: { field: 'spec.nodeName', value: node },
+  });
+  const a = await objects.create(pods, pod('a', {}, 'n1'));
+  await objects.create(pods, pod('b', {}, 'n2'));
+  const moved = await objects.update(pods, { ...a, spec: { nodeName: 'n2' } }, Number(a.metadata.resourceVersion));
+  await objects.create(pods, pod('c', {}, 'n1'));
+  const last = await objects.create(pods, pod('d', {}, 'n1'));
+  await objects.delete(pods, last, Number(last.metadata.resourceVersion));
+  await cache.waitFresh(await objects.revision());
+  t.same(
+    cache.list(byNode('n1')).items.map((o) => o.metadata.name),
+    ['c'],
+  );
+  t.same(
+    cache.list(byNode('n2')).items.map((o) => o.metadata.name),
+    ['a', 'b'],
+  );
+  t.equal(cache.list(byNode('n2')).items[0]?.metadata.resourceVersion, moved.metadata.resourceVersion);
+  t.same(cache.list(byNode('n3')).items, []);
+});
+
 t.test('a revision older than the history gets 410 Expired', async (t) => {
   const { objects, cache } = await setup(t, 3);
   await cache.start();

@@ -41,6 +41,8 @@ export class WatchCache {
   private current = 0;
   private readonly watchers = new Set<CacheWatcher>();
   private readonly indexed = new Map<string, Map<string, Set<CacheWatcher>>>();
+  /** The keys of the objects with each value of each indexed field (lists with `spec.nodeName=x`). */
+  private readonly objectIndex = new Map<string, Map<string, Set<string>>>();
   private readonly freshWaiters: { revision: number; resolve: () => void }[] = [];
   private storeWatch: KvWatch | undefined;
   private stopped = false;
@@ -109,9 +111,17 @@ export class WatchCache {
   list(filter: WatcherFilter): { items: KubeObject[]; revision: number } {
     const items: KubeObject[] = [];
     const prefix = filter.namespace === undefined ? '' : this.store.prefix(this.def, filter.namespace);
-    for (const [key, obj] of this.objects) {
-      if (prefix !== '' && !key.startsWith(prefix)) continue;
-      if (filter.matches(obj)) items.push(obj);
+    const index = filter.index === undefined ? undefined : this.objectIndex.get(filter.index.field);
+    if (filter.index !== undefined && index !== undefined) {
+      for (const key of index.get(filter.index.value) ?? []) {
+        const obj = this.objects.get(key);
+        if (obj !== undefined && (prefix === '' || key.startsWith(prefix)) && filter.matches(obj)) items.push(obj);
+      }
+    } else {
+      for (const [key, obj] of this.objects) {
+        if (prefix !== '' && !key.startsWith(prefix)) continue;
+        if (filter.matches(obj)) items.push(obj);
+      }
     }
     items.sort((a, b) => compareKeys(this.keyOf(a), this.keyOf(b)));
     return { items, revision: this.current };
@@ -155,7 +165,13 @@ export class WatchCache {
   private async load(): Promise<void> {
     const page = await this.store.list(this.def);
     this.objects.clear();
-    for (const obj of page.items) this.objects.set(this.keyOf(obj), obj);
+    this.objectIndex.clear();
+    for (const field of this.def.indexedFields) this.objectIndex.set(field, new Map());
+    for (const obj of page.items) {
+      const key = this.keyOf(obj);
+      this.objects.set(key, obj);
+      this.reindex(key, undefined, obj);
+    }
     this.current = page.revision;
     this.historyFrom = page.revision;
     this.history = [];
@@ -205,14 +221,38 @@ export class WatchCache {
       if (e.type === 'put') {
         const object = this.store.decode(e.kv as Parameters<ObjectStore['decode']>[0]);
         this.objects.set(key, object);
+        this.reindex(key, prev, object);
         this.record({ revision, key, object, prev, deleted: false });
       } else if (prev !== undefined) {
         this.objects.delete(key);
+        this.reindex(key, prev, undefined);
         const object = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } };
         this.record({ revision, key, object, prev, deleted: true });
       }
     }
     this.advance(revision);
+  }
+
+  /** Moves `key` in the object index from `prev`'s field values to `next`'s. */
+  private reindex(key: string, prev: KubeObject | undefined, next: KubeObject | undefined): void {
+    for (const [field, byValue] of this.objectIndex) {
+      const before = prev === undefined ? undefined : (fieldPath(prev, field) ?? '');
+      const after = next === undefined ? undefined : (fieldPath(next, field) ?? '');
+      if (before === after) continue;
+      if (before !== undefined) {
+        const set = byValue.get(before);
+        set?.delete(key);
+        if (set !== undefined && set.size === 0) byValue.delete(before);
+      }
+      if (after !== undefined) {
+        let set = byValue.get(after);
+        if (set === undefined) {
+          set = new Set();
+          byValue.set(after, set);
+        }
+        set.add(key);
+      }
+    }
   }
 
   private record(change: Change): void {
