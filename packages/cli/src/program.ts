@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerKv } from './commands/kv/index.js';
 import { registerVersion } from './commands/version.js';
 import { registerServer } from './commands/server.js';
+import { registerUp } from './commands/up.js';
+import { registerDown } from './commands/down.js';
 import { CLI_VERSION } from './version.js';
 
 /** Where a command writes: injectable so that tests capture output without a subprocess. */
@@ -30,6 +32,8 @@ export function buildProgram(io: Io = processIo): Command {
   registerVersion(program, io);
   registerKv(program, io);
   registerServer(program, io);
+  registerUp(program, io);
+  registerDown(program, io);
   return program;
 }
 

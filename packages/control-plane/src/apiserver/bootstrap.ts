@@ -24,6 +24,13 @@ async function ensure(
 ): Promise<KubeObject> {
   const def = registry.kind(key);
   if (def === undefined) throw new Error(`bootstrap: kind ${key} is not served`);
+  // Look first: on a restart the object exists, and a create could fail on its allocations
+  // (the Service's cluster IP is taken by itself) before the store reports AlreadyExists.
+  try {
+    return await rest.get(def, namespace, obj.metadata.name ?? '');
+  } catch (err) {
+    if (!(err instanceof ApiError && err.reason === 'NotFound')) throw err;
+  }
   try {
     return (await rest.create(def, namespace, obj, SYSTEM)).object;
   } catch (err) {

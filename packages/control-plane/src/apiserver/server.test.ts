@@ -520,3 +520,14 @@ t.test('overload answers 429 with Retry-After; metrics count requests', async (t
   t.match(metrics.body.text, /apiserver_request_total\{verb="LIST",resource="pods",subresource="",code="429"\} 1/);
   t.match(metrics.body.text, /apiserver_storage_request_duration_seconds_bucket/);
 });
+
+t.test('a restart on the same store finds its bootstrap objects and serves them', async (t) => {
+  const { store, close } = await tempStore();
+  t.teardown(close);
+  const first = await ApiServer.start({ kv: store, port: 0, compactionIntervalMs: 0 });
+  await first.stop();
+  const second = await ApiServer.start({ kv: store, port: 0, compactionIntervalMs: 0 });
+  t.teardown(() => second.stop());
+  const svc = (await (await fetch(`${second.url}/api/v1/namespaces/default/services/kubernetes`)).json()) as Json;
+  t.equal(svc.spec.clusterIP, '10.96.0.1');
+});
