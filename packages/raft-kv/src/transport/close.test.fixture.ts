@@ -35,7 +35,8 @@ for (let round = 0; round < 20; round++) {
   await new Promise((r) => setTimeout(r, 5));
 }
 (transports[0] as WsTransport).send([{ type: 'snapshot', from: 'a', to: 'b', term: 1, snapshot }]);
-for (let i = 0; i < 400 && (received.get('b') ?? 0) < 41; i++) await new Promise((r) => setTimeout(r, 5));
+// Bounded at 20 s: a loaded CI machine can take seconds to move the 3 MB snapshot.
+for (let i = 0; i < 4000 && (received.get('b') ?? 0) < 41; i++) await new Promise((r) => setTimeout(r, 5));
 await Promise.all(transports.map((tr) => tr.close()));
 process.stdout.write(`closed ${JSON.stringify([...received])}\n`);
 setTimeout(() => {
