@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Cluster } from '../kubectl/harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pnpmVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { pnpm: string } })
@@ -69,12 +70,20 @@ t.test('a stranger can npm install @bosun/sdk and import it, with types', async 
       files: ['main.ts'],
     }),
   );
+  // An example a user would write: talk to a live cluster through its kubeconfig.
   writeFileSync(
     join(project, 'main.ts'),
     [
-      "import { SDK_VERSION, RAFT_KV_VERSION } from '@bosun/sdk';",
+      "import { SDK_VERSION, RAFT_KV_VERSION, createClient } from '@bosun/sdk';",
+      "import type { ConfigMap } from '@bosun/sdk';",
       'const version: string = SDK_VERSION;',
       'console.log(`sdk ${version} raft-kv ${RAFT_KV_VERSION}`);',
+      'const client = createClient();',
+      "const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-npm' }, data: { a: 'b' } };",
+      "const created = await client.configMaps('default').create(cm);",
+      "const names = (await client.configMaps('default').list()).items.map((c) => c.metadata.name);",
+      "console.log(`created ${created.metadata.name} at ${created.metadata.resourceVersion}; listed ${names.join(',')}`);",
+      'client.close();',
       '',
     ].join('\n'),
   );
@@ -87,6 +96,10 @@ t.test('a stranger can npm install @bosun/sdk and import it, with types', async 
   const wrong = await execa('node', [tsc, '--noEmit', '-p', project, 'wrong.ts'], { cwd: project, reject: false });
   t.not(wrong.exitCode, 0, 'a type error in a consumer is reported');
   await execa('node', [tsc, '-p', project], { cwd: project });
-  const run = await execa('node', ['main.js'], { cwd: project });
-  t.match(run.stdout, /^sdk \d+\.\d+\.\d+ raft-kv \d+\.\d+\.\d+$/);
+  const cluster = await Cluster.start();
+  t.teardown(() => cluster.stop());
+  const run = await execa('node', ['main.js'], { cwd: project, env: { KUBECONFIG: cluster.kubeconfig } });
+  t.match(run.stdout, /^sdk \d+\.\d+\.\d+ raft-kv \d+\.\d+\.\d+\ncreated from-npm at \d+; listed from-npm$/);
+  const stored = await cluster.api<{ data: Record<string, string> }>('/api/v1/namespaces/default/configmaps/from-npm');
+  t.same(stored.body.data, { a: 'b' }, 'the packed SDK wrote to the live server');
 });
