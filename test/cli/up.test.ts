@@ -9,11 +9,12 @@ import t from 'tap';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'packages/cli/src/bin.ts');
 
-function bosun(args: string[]): { code: number; stdout: string; stderr: string } {
+function bosun(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', BIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 90_000,
+    env: { ...process.env, ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -36,6 +37,11 @@ t.test('up --detach, use, up again refused, down, up resumes the data, down', as
     body: JSON.stringify({ metadata: { name: 'kept' }, data: { a: 'b' } }),
   });
   t.equal(created.status, 201);
+
+  // As the banner says: `bosun get` finds the cluster's kubeconfig by itself.
+  const got = bosun(['get', 'namespaces'], { HOME: dir, BOSUN_DATA_DIR: dir, KUBECONFIG: '' });
+  t.equal(got.code, 0, got.stderr);
+  t.match(got.stdout, /^NAME\s+STATUS\s+AGE\ndefault\s+Active/);
 
   const again = bosun(['up', '--detach', '--data-dir', dir, '--listen', '127.0.0.1:0']);
   t.equal(again.code, 1);

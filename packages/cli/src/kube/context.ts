@@ -4,6 +4,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, resourceFor } from '@bosun/sdk';
 import type { Client, KubeObject, ResourceClient, ResourceDescriptor } from '@bosun/sdk';
 import type { Io } from '../program.js';
@@ -37,10 +40,22 @@ export interface Session {
 /** The clients a running action opened, closed when it ends (so that the process can exit). */
 const openClients = new AsyncLocalStorage<Client[]>();
 
+/**
+ * The kubeconfig of `bosun up` (`$BOSUN_DATA_DIR/kubeconfig.yaml`, else
+ * `~/.bosun/kubeconfig.yaml`) when the user has no other: no KUBECONFIG and no
+ * ~/.kube/config. So `bosun get nodes` works right after `bosun up`, as the banner says.
+ */
+export function bosunUpKubeconfig(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string | undefined {
+  if ((env.KUBECONFIG ?? '') !== '' || existsSync(join(home, '.kube', 'config'))) return undefined;
+  const path = join(env.BOSUN_DATA_DIR ?? join(home, '.bosun'), 'kubeconfig.yaml');
+  return existsSync(path) ? path : undefined;
+}
+
 /** Connects as the global flags say (the kubeconfig is read now; no request is made). */
 export function openSession(options: GlobalOptions): Session {
+  const kubeconfig = options.kubeconfig ?? bosunUpKubeconfig();
   const client = createClient({
-    ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+    ...(kubeconfig === undefined ? {} : { kubeconfig }),
     ...(options.context === undefined ? {} : { context: options.context }),
   });
   openClients.getStore()?.push(client);
