@@ -304,7 +304,12 @@ export class Transport {
         settled = true;
         clearTimeout(timer);
         const code = (error as NodeJS.ErrnoException).code ?? '';
-        const sent = connected && code !== 'ECONNREFUSED';
+        // A pooled keep-alive connection the server had already closed (it restarted, or its
+        // idle timeout passed) fails at once with a reset and no answer: the server never read
+        // the request, so it counts as not sent (Go's transport retries errServerClosedIdle
+        // alike). Anything that got an answer, or a fresh connection, counts as sent.
+        const staleIdle = req.reusedSocket && (code === 'ECONNRESET' || error.message === 'socket hang up');
+        const sent = connected && code !== 'ECONNREFUSED' && !staleIdle;
         reject({ error, sent, transient: CONNECTION_CODES.has(code) } satisfies AttemptError);
       };
       const timer = setTimeout(() => {
