@@ -16,6 +16,33 @@ const CLI = join(ROOT, 'packages/cli/src/bin.ts');
 /** Where `.ci/run` unpacks Debian's kubernetes-client (kubectl 1.20). */
 export const DEBIAN_KUBECTL = '/opt/bosun-test/kubectl-1.20/usr/bin/kubectl';
 
+/** Spawns `bosun server` on `dataDir` and resolves once it prints where it listens. */
+export async function spawnBosunServer(dataDir: string, listen: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--data-dir', dataDir, '--listen', listen], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bosun server did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (m !== null) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bosun server exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, url };
+}
+
 /** A kubectl binary and its minor version. */
 export interface Kubectl {
   readonly minor: number;
@@ -63,32 +90,7 @@ export class Cluster {
   /** Starts `bosun server` on a free port in a temp dir. */
   static async start(): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'bosun-kubectl-test-'));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI, 'server', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bosun server did not start in 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const m = /listening on (http:\/\/[\d.:]+)/.exec(output);
-        if (m !== null) {
-          clearTimeout(timer);
-          resolve(m[1] as string);
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`bosun server exited with ${code}:\n${output}`));
-      });
-    });
+    const { child, url } = await spawnBosunServer(join(dir, 'data'), '127.0.0.1:0');
     return new Cluster(child, url, join(dir, 'data', 'kubeconfig.yaml'), dir);
   }
 

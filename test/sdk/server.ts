@@ -2,14 +2,11 @@
  * A `bosun server` process that can be stopped and started again on the same data dir and port
  * (for watches that must survive a server restart).
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-const CLI = join(ROOT, 'packages/cli/src/bin.ts');
+import { spawnBosunServer } from '../kubectl/harness.js';
 
 /** A restartable `bosun server` on a temp data dir. */
 export class RestartableServer {
@@ -58,30 +55,8 @@ export class RestartableServer {
   /** Starts the process (after {@link stopProcess}). */
   async startProcess(): Promise<void> {
     if (this.child !== undefined) throw new Error('the server is running');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI, 'server', '--data-dir', join(this.dir, 'data'), '--listen', this.listen],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const { child, url } = await spawnBosunServer(join(this.dir, 'data'), this.listen);
     this.child = child;
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bosun server did not start in 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const m = /listening on (http:\/\/[\d.:]+)/.exec(output);
-        if (m !== null) {
-          clearTimeout(timer);
-          resolve(m[1] as string);
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`bosun server exited with ${code}:\n${output}`));
-      });
-    });
     this.url = url;
     this.listen = new URL(url).host;
   }
