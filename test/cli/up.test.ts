@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { apiRequest } from '../kubectl/harness.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'packages/cli/src/bin.ts');
@@ -27,11 +28,11 @@ t.test('up --detach, use, up again refused, down, up resumes the data, down', as
   });
   const up = bosun(['up', '--detach', '--data-dir', dir, '--listen', '127.0.0.1:0']);
   t.equal(up.code, 0, up.stderr);
-  const url = /API server (http:\/\/[\d.:]+)/.exec(up.stdout)?.[1] ?? '';
+  const url = /API server (https?:\/\/[\d.:]+)/.exec(up.stdout)?.[1] ?? '';
   t.match(up.stdout, new RegExp(`admin kubeconfig: ${join(dir, 'kubeconfig.yaml')}`));
   t.match(up.stdout, /running in the background \(pid \d+/);
   const pid = (JSON.parse(readFileSync(join(dir, 'bosun.pid'), 'utf8')) as { pid: number }).pid;
-  const created = await fetch(`${url}/api/v1/namespaces/default/configmaps`, {
+  const created = await apiRequest(url, dir, '/api/v1/namespaces/default/configmaps', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ metadata: { name: 'kept' }, data: { a: 'b' } }),
@@ -55,8 +56,8 @@ t.test('up --detach, use, up again refused, down, up resumes the data, down', as
 
   const resumed = bosun(['up', '--detach', '--data-dir', dir, '--listen', '127.0.0.1:0']);
   t.equal(resumed.code, 0, resumed.stderr);
-  const url2 = /API server (http:\/\/[\d.:]+)/.exec(resumed.stdout)?.[1] ?? '';
-  const kept = await fetch(`${url2}/api/v1/namespaces/default/configmaps/kept`);
+  const url2 = /API server (https?:\/\/[\d.:]+)/.exec(resumed.stdout)?.[1] ?? '';
+  const kept = await apiRequest(url2, dir, '/api/v1/namespaces/default/configmaps/kept');
   t.equal(kept.status, 200, 'the cluster resumed with its data');
   t.equal(bosun(['down', '--data-dir', dir]).code, 0);
 });
@@ -77,7 +78,7 @@ t.test('up in the foreground prints the banner and stops cleanly on Ctrl-C', asy
   const deadline = Date.now() + 60_000;
   while (!out.includes('Next:') && Date.now() < deadline && child.exitCode === null)
     await new Promise((r) => setTimeout(r, 100));
-  t.match(out, /Bosun is up: API server http:\/\/127\.0\.0\.1:\d+/);
+  t.match(out, /Bosun is up: API server https:\/\/127\.0\.0\.1:\d+/);
   t.match(out, /bosun get nodes/);
   t.ok(existsSync(join(dir, 'bosun.pid')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -6,7 +6,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -27,7 +29,7 @@ export async function spawnBosunServer(dataDir: string, listen: string): Promise
     const timer = setTimeout(() => reject(new Error(`bosun server did not start in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      const m = /listening on (https?:\/\/[\d.:]+)/.exec(output);
       if (m !== null) {
         clearTimeout(timer);
         resolve(m[1] as string);
@@ -136,16 +138,8 @@ export class Cluster {
   }
 
   /** A JSON request to the server (for checking stored objects). */
-  async api<T = Record<string, unknown>>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.url}${path}`, init);
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: keep the text.
-    }
-    return { status: res.status, body: body as T };
+  async api<T = Record<string, unknown>>(path: string, init: ApiInit = {}): Promise<{ status: number; body: T }> {
+    return apiRequest<T>(this.url, join(this.dir, 'data'), path, init);
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes the temp dir. */
@@ -159,6 +153,57 @@ export class Cluster {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A request for {@link apiRequest}: method, headers and a string body. */
+export interface ApiInit {
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * A request to a `bosun server` as its admin: over HTTPS with the cluster CA and the admin
+ * client certificate from `<dataDir>/pki` (plain HTTP when the server runs --insecure-http).
+ * The body is parsed as JSON when it is JSON.
+ */
+export function apiRequest<T = Record<string, unknown>>(
+  base: string,
+  dataDir: string,
+  path: string,
+  init: ApiInit = {},
+): Promise<{ status: number; body: T }> {
+  const secure = base.startsWith('https:');
+  const pki = join(dataDir, 'pki');
+  const tls = secure
+    ? {
+        ca: readFileSync(join(pki, 'ca.crt')),
+        cert: readFileSync(join(pki, 'admin.crt')),
+        key: readFileSync(join(pki, 'admin.key')),
+      }
+    : {};
+  return new Promise((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(
+      `${base}${path}`,
+      { method: init.method ?? 'GET', headers: init.headers ?? {}, ...tls },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // Not JSON: keep the text.
+          }
+          resolve({ status: res.statusCode ?? 0, body: body as T });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */

@@ -26,7 +26,7 @@ async function startServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'bosun-bench-api-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(ROOT, 'packages/cli/dist/bin.js'), 'server', '--data-dir', dir, '--listen', '127.0.0.1:0'],
+    [join(ROOT, 'packages/cli/dist/bin.js'), 'server', '--data-dir', dir, '--listen', '127.0.0.1:0', '--insecure-http'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

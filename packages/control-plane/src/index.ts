@@ -17,3 +17,12 @@ export { startEmbeddedServer } from './server/embedded.js';
 export type { EmbeddedServer, EmbeddedServerOptions } from './server/embedded.js';
 export { kubeconfigYaml, writeKubeconfig } from './server/kubeconfig.js';
 export type { KubeconfigInput } from './server/kubeconfig.js';
+
+// Security: the cluster PKI, authentication and authorization (also for tools and tests that
+// issue credentials).
+export { ensureClusterPki, issueClientCertificate } from './pki/index.js';
+export type { ClusterPki, ClusterPkiOptions, CertificateAndKey } from './pki/index.js';
+export { issueServiceAccountToken } from './auth/serviceaccount-tokens.js';
+export { SERVICE_ACCOUNT_AUDIENCE } from './apiserver/security.js';
+export type { SecurityOptions } from './apiserver/security.js';
+export type { UserInfo } from './auth/user.js';

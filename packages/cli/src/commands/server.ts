@@ -10,6 +10,31 @@ interface ServerFlags {
   readonly advertiseAddress?: string;
   readonly serviceCidr: string;
   readonly serviceNodePortRange: string;
+  readonly insecureHttp?: boolean;
+  readonly tlsSan: string[];
+  readonly tokenAuthFile?: string;
+}
+
+/** What `--insecure-http` prints: the server lets anyone do anything. */
+export const INSECURE_WARNING =
+  'WARNING: --insecure-http: plain HTTP with no authentication or authorization; anyone who can reach this port controls the cluster\n';
+
+/** Collects a repeatable option's values. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The security flags as embedded-server options. */
+export function securityOptions(flags: { insecureHttp?: boolean; tlsSan?: string[]; tokenAuthFile?: string }): {
+  insecureHttp?: boolean;
+  tlsSans?: string[];
+  tokenAuthFile?: string;
+} {
+  return {
+    ...(flags.insecureHttp === true ? { insecureHttp: true } : {}),
+    ...((flags.tlsSan ?? []).length > 0 ? { tlsSans: flags.tlsSan ?? [] } : {}),
+    ...(flags.tokenAuthFile === undefined ? {} : { tokenAuthFile: flags.tokenAuthFile }),
+  };
 }
 
 /** `host:port` (IPv6 hosts in brackets). */
@@ -32,9 +57,17 @@ export function registerServer(program: Command, io: Io): void {
     .option('--advertise-address <ip>', 'the address the kubernetes Service points at (default: the listen host)')
     .option('--service-cidr <cidr>', 'the range Service cluster IPs come from', '10.96.0.0/12')
     .option('--service-node-port-range <min-max>', 'the range node ports come from', '30000-32767')
+    .option('--tls-san <name>', 'another name or address for the serving certificate (repeatable)', collect, [])
+    .option(
+      '--token-auth-file <file>',
+      'bearer tokens for users, in the Kubernetes CSV format (token,user,uid,"group1,group2")',
+    )
+    .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
     .action(async (flags: ServerFlags) => {
       const { host, port } = parseListen(flags.listen);
+      if (flags.insecureHttp === true) io.err(INSECURE_WARNING);
       const server = await startEmbeddedServer({
+        ...securityOptions(flags),
         dataDir: flags.dataDir,
         host,
         port,

@@ -5,14 +5,17 @@
  * it in the background with a pid file; `bosun down` stops it.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startEmbeddedServer } from '@bosun/control-plane';
 import type { Io } from '../program.js';
 import { untilSignal } from '../signals.js';
-import { parseListen } from './server.js';
+import { INSECURE_WARNING, collect, parseListen, securityOptions } from './server.js';
 import { claimPidFile, readPidFile, releasePidFile } from './pid-file.js';
 
 interface UpFlags {
@@ -20,6 +23,8 @@ interface UpFlags {
   readonly listen: string;
   readonly detach?: boolean;
   readonly readyTimeout: string;
+  readonly insecureHttp?: boolean;
+  readonly tlsSan: string[];
 }
 
 /** The data dir of `bosun up` and `bosun down`: --data-dir, else $BOSUN_DATA_DIR, else ~/.bosun. */
@@ -41,15 +46,28 @@ export function banner(url: string, kubeconfig: string): string {
   ].join('\n');
 }
 
-async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+/** One GET of /readyz (trusting the cluster CA for https); whether it answered 200. */
+function readyOnce(url: string, ca: string | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const target = `${url}/readyz`;
+    const onResponse = (res: IncomingMessage) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    };
+    const req = url.startsWith('https:')
+      ? httpsGet(target, ca === undefined ? {} : { ca }, onResponse)
+      : httpGet(target, onResponse);
+    req.on('error', () => resolve(false));
+    req.setTimeout(2_000, () => req.destroy());
+  });
+}
+
+async function waitReady(url: string, dataDir: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.ok) return true;
-    } catch {
-      // Not listening yet.
-    }
+    const caPath = join(dataDir, 'pki', 'ca.crt');
+    const ca = existsSync(caPath) ? readFileSync(caPath, 'utf8') : undefined;
+    if (await readyOnce(url, ca)) return true;
     await new Promise((r) => setTimeout(r, 200));
   }
   return false;
@@ -66,6 +84,8 @@ export function registerUp(program: Command, io: Io): void {
     .option('--listen <host:port>', 'where the API server listens', '127.0.0.1:6443')
     .option('-d, --detach', 'run in the background (pid file in the data dir; stop it with bosun down)')
     .option('--ready-timeout <seconds>', 'with --detach: how long to wait for the cluster to answer', '60')
+    .option('--tls-san <name>', 'another name or address for the serving certificate (repeatable)', collect, [])
+    .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
     .action(async (flags: UpFlags) => {
       const dataDir = dataDirOf(flags.dataDir);
       const { host, port } = parseListen(flags.listen);
@@ -79,7 +99,8 @@ export function registerUp(program: Command, io: Io): void {
         await detach(io, dataDir, flags);
         return;
       }
-      const server = await startEmbeddedServer({ dataDir, host, port });
+      if (flags.insecureHttp === true) io.err(INSECURE_WARNING);
+      const server = await startEmbeddedServer({ dataDir, host, port, ...securityOptions(flags) });
       try {
         claimPidFile(dataDir, { pid: process.pid, url: server.url });
         io.out(banner(server.url, server.kubeconfig));
@@ -98,7 +119,17 @@ async function detach(io: Io, dataDir: string, flags: UpFlags): Promise<void> {
   const logPath = join(dataDir, 'bosun.log');
   const log = openSync(logPath, 'a');
   const bin = process.argv[1] ?? '';
-  const args = [...process.execArgv, bin, 'up', '--data-dir', dataDir, '--listen', flags.listen];
+  const args = [
+    ...process.execArgv,
+    bin,
+    'up',
+    '--data-dir',
+    dataDir,
+    '--listen',
+    flags.listen,
+    ...flags.tlsSan.flatMap((san) => ['--tls-san', san]),
+    ...(flags.insecureHttp === true ? ['--insecure-http'] : []),
+  ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
   child.unref();
@@ -109,7 +140,7 @@ async function detach(io: Io, dataDir: string, flags: UpFlags): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
     written = readPidFile(dataDir);
   }
-  if (written === undefined || !(await waitReady(written.url, Math.max(0, deadline - Date.now())))) {
+  if (written === undefined || !(await waitReady(written.url, dataDir, Math.max(0, deadline - Date.now())))) {
     throw new Error(`bosun up --detach: the cluster did not start within ${flags.readyTimeout} s; see ${logPath}`);
   }
   io.out(banner(written.url, join(dataDir, 'kubeconfig.yaml')));

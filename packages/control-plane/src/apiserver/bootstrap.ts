@@ -3,6 +3,7 @@
  * namespaces, and the `kubernetes` Service in `default` with Endpoints pointing at the API
  * server.
  */
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from '../authz/bootstrap-policy.js';
 import { ApiError } from './api/errors.js';
 import type { KubeObject } from './api/types.js';
 import { INITIAL_NAMESPACES } from './admission/namespace-lifecycle.js';
@@ -48,6 +49,13 @@ export async function bootstrapCluster(
   const { rest, registry, store, sources } = deps;
   for (const name of INITIAL_NAMESPACES) {
     await ensure(rest, registry, 'Namespace', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  // The default RBAC policy: cluster-admin, admin, edit, view and the system roles.
+  for (const role of bootstrapClusterRoles()) {
+    await ensure(rest, registry, 'ClusterRole.rbac.authorization.k8s.io', undefined, role);
+  }
+  for (const binding of bootstrapClusterRoleBindings()) {
+    await ensure(rest, registry, 'ClusterRoleBinding.rbac.authorization.k8s.io', undefined, binding);
   }
   const labels = { component: 'apiserver', provider: 'kubernetes' };
   await ensure(rest, registry, 'Service', 'default', {

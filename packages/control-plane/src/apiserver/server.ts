@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { KV } from '@bosun/raft-kv';
@@ -14,6 +15,9 @@ import { parseCidr } from './allocators/ipv4.js';
 import { apiServerServiceIP, serviceAllocator } from './allocators/service-allocator.js';
 import type { ServiceRanges } from './allocators/service-allocator.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { rbacEscalation } from './admission/rbac-escalation.js';
+import { buildGate } from './security.js';
+import type { SecurityOptions } from './security.js';
 import { ApiHandler } from './http/handler.js';
 import { ApiMetrics } from './http/metrics.js';
 import { webSocketSink } from './http/watch.js';
@@ -56,6 +60,11 @@ export interface ApiServerOptions {
   readonly uid?: () => string;
   /** The server's version (git) string. */
   readonly version?: string;
+  /**
+   * TLS, authentication and authorization. Without it the server speaks plain HTTP and lets
+   * every request do everything (`bosun server --insecure-http`, and in-process tests).
+   */
+  readonly security?: SecurityOptions;
 }
 
 /** A node port range from `min-max`. */
@@ -84,7 +93,8 @@ export class ApiServer {
   /** The base URL clients use: `http://127.0.0.1:6443`. */
   get url(): string {
     const addr = this.http.address() as AddressInfo;
-    return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    const scheme = this.options.security === undefined ? 'http' : 'https';
+    return `${scheme}://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   }
 
   /** Starts a server: builds everything, bootstraps the cluster objects and listens. */
@@ -112,16 +122,41 @@ export class ApiServer {
           async (name) =>
             server.cacheFor(namespaces, store).get(undefined, name) ?? (await store.get(namespaces, undefined, name)),
         ),
+        rbacEscalation(() => (gate === undefined ? undefined : { authorizer: gate.authorizer, rbac: gate.rbac })),
       ],
       formatSelector: selectorText,
     });
-    const http = createServer({
+    const serverOptions = {
       requestTimeout: 0,
       headersTimeout: 60_000,
       keepAliveTimeout: 65_000,
       maxHeaderSize: 64 * 1024,
-    });
+    };
+    const tls = options.security?.tls;
+    // Client certificates are asked for, not required: tokens and anonymous requests (401 but
+    // for the public paths) use the same port; the gate decides.
+    const http =
+      tls === undefined
+        ? createServer(serverOptions)
+        : createHttpsServer({
+            ...serverOptions,
+            cert: tls.cert,
+            key: tls.key,
+            ca: tls.clientCa,
+            requestCert: true,
+            rejectUnauthorized: false,
+          });
     const server = new ApiServer(http, registry, metrics, options);
+    const gate =
+      options.security === undefined
+        ? undefined
+        : buildGate({
+            options: options.security,
+            registry,
+            store,
+            cacheFor: (def) => server.cacheFor(def, store),
+            now,
+          });
     const handler = new ApiHandler({
       registry,
       rest,
@@ -155,6 +190,7 @@ export class ApiServer {
         }
       },
       maxInFlight: options.maxInFlight ?? { readOnly: 800, mutating: 400 },
+      ...(gate === undefined ? {} : { gate }),
     });
     http.on('request', (req, res) => void handler.handle(req, res));
     http.on('connection', (socket) => {
@@ -172,7 +208,7 @@ export class ApiServer {
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         handler
-          .watchOver(() => webSocketSink(ws), url.pathname, url.searchParams)
+          .watchOver(() => webSocketSink(ws), req)
           .catch((err: unknown) => {
             const status = (err instanceof ApiError ? err : new ApiError('InternalError', String(err))).toStatus();
             ws.send(JSON.stringify({ type: 'ERROR', object: status }));
@@ -203,7 +239,9 @@ export class ApiServer {
       );
       // Every cache starts now, so that its history covers every resourceVersion a client can
       // have seen from this server (an older one gets 410 and relists, as with kube-apiserver).
-      await Promise.all(registry.resources.map((def) => server.cacheFor(def, store).start()));
+      await Promise.all(
+        registry.resources.filter((def) => !def.virtual).map((def) => server.cacheFor(def, store).start()),
+      );
     } catch (err) {
       await server.stop();
       throw err;

@@ -54,10 +54,12 @@ export function openApiV2Document(registry: Registry): Uint8Array {
     doc = encodeOpenApiV2({
       title: 'Kubernetes',
       version: 'v1.32.0',
-      paths: registry.resources.map((def) => ({
-        path: `/${gvPath(def)}/${def.namespaced ? 'namespaces/{namespace}/' : ''}${def.plural}/{name}`,
-        gvk: { group: def.group, version: def.version, kind: def.kind },
-      })),
+      paths: registry.resources
+        .filter((def) => !def.virtual)
+        .map((def) => ({
+          path: `/${gvPath(def)}/${def.namespaced ? 'namespaces/{namespace}/' : ''}${def.plural}/{name}`,
+          gvk: { group: def.group, version: def.version, kind: def.kind },
+        })),
     });
     v2Documents.set(registry, doc);
   }

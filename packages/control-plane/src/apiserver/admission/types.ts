@@ -4,6 +4,7 @@
  * the object, or add compares and operations to the write's txn (so that an allocation and
  * the object it belongs to commit together or not at all).
  */
+import type { UserInfo } from '../../auth/user.js';
 import type { KubeObject } from '../api/types.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import type { TxnExtra } from '../storage/object-store.js';
@@ -18,6 +19,8 @@ export interface AdmissionRequest {
   /** The stored object an UPDATE or DELETE replaces. */
   readonly old?: KubeObject;
   readonly dryRun: boolean;
+  /** Who asks, when the server authenticates requests. */
+  readonly user?: UserInfo;
 }
 
 /** One admission step. */

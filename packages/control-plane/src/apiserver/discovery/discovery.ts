@@ -84,7 +84,7 @@ export function apiResourceList(registry: Registry, group: string, version: stri
       singularName: def.singular,
       namespaced: def.namespaced,
       kind: def.kind,
-      verbs: VERBS,
+      verbs: def.virtual ? ['create'] : VERBS,
       ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
       ...(def.categories.length > 0 ? { categories: def.categories } : {}),
     });
@@ -138,7 +138,7 @@ export function aggregatedDiscovery(registry: Registry, version: 'v2' | 'v2beta1
           responseKind: { group: def.group, version: def.version, kind: def.kind },
           scope: def.namespaced ? 'Namespaced' : 'Cluster',
           singularResource: def.singular,
-          verbs: VERBS,
+          verbs: def.virtual ? ['create'] : VERBS,
           ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
           ...(def.categories.length > 0 ? { categories: def.categories } : {}),
           ...(def.subresources.length > 0

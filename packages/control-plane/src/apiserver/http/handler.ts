@@ -5,7 +5,17 @@
  * and all watches go to the resource's watch cache.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UserInfo } from '../../auth/user.js';
+import { attributesFor } from '../../authz/attributes.js';
+import { forbiddenForRequest } from '../../authz/messages.js';
+import {
+  evaluateLocalSubjectAccessReview,
+  evaluateSelfSubjectAccessReview,
+  evaluateSubjectAccessReview,
+} from '../../authz/review.js';
 import { ApiError } from '../api/errors.js';
+import { ANONYMOUS } from '../security.js';
+import type { Gate } from '../security.js';
 import type { KubeObject } from '../api/types.js';
 import {
   aggregatedContentType,
@@ -56,6 +66,8 @@ export interface HandlerDeps {
   /** Whether the store answers (for /readyz). */
   readonly ready: () => Promise<boolean>;
   readonly maxInFlight: { readonly readOnly: number; readonly mutating: number };
+  /** Authentication and authorization; absent on an insecure server (everyone may do everything). */
+  readonly gate?: Gate;
 }
 
 /** Subresources that need a node agent, which answers them in a later release. */
@@ -81,6 +93,7 @@ export class ApiHandler {
     const kind = method === 'GET' || method === 'HEAD' ? 'readOnly' : 'mutating';
     let counted = false;
     try {
+      const user = await this.admit(req, method, url, target);
       if (target.type === 'resource') {
         resource = target.target.resource;
         subresource = target.target.subresource;
@@ -97,7 +110,7 @@ export class ApiHandler {
           counted = true;
           this.deps.metrics.inFlight.set({ request_kind: kind }, this.inFlight[kind]);
         }
-        code = await this.resource(req, res, target.target, verb, url.searchParams);
+        code = await this.resource(req, res, { target: target.target, verb, params: url.searchParams, user });
       } else {
         code = await this.nonResource(req, res, target, url);
       }
@@ -119,8 +132,12 @@ export class ApiHandler {
   }
 
   /** Serves a watch over an already-upgraded connection (WebSocket). */
-  async watchOver(sink: () => WatchSink, path: string, search: URLSearchParams): Promise<void> {
+  async watchOver(sink: () => WatchSink, req: IncomingMessage): Promise<void> {
+    const url = splitUrl(req.url ?? '/');
+    const path = url.pathname;
+    const search = url.searchParams;
     const target = parsePath(path);
+    await this.admit(req, 'GET', url, target);
     if (target.type !== 'resource' || target.target.name !== undefined)
       throw ApiError.badRequest('only collections can be watched over a WebSocket');
     const def = this.definition(target.target);
@@ -233,13 +250,58 @@ export class ApiHandler {
     return def;
   }
 
+  /**
+   * Who the request is from, and whether they may: 401 for bad or missing credentials (except
+   * on the public health and version paths), 403 in Kubernetes' words when not permitted.
+   */
+  private async admit(
+    req: IncomingMessage,
+    method: string,
+    url: RequestUrl,
+    target: ReturnType<typeof parsePath>,
+  ): Promise<UserInfo | undefined> {
+    const gate = this.deps.gate;
+    if (gate === undefined) return undefined;
+    const result = await gate.authenticate(req);
+    const open = gate.isPublicPath(url.pathname);
+    if ('error' in result) throw new ApiError('Unauthorized', 'Unauthorized');
+    if ('anonymous' in result && !open) throw new ApiError('Unauthorized', 'Unauthorized');
+    const user = 'user' in result ? result.user : ANONYMOUS;
+    if (open) return user;
+    const attrs = attributesFor({ user, method, path: url.pathname, target, query: url.searchParams });
+    const decision = gate.authorizer.authorize(attrs);
+    if (!decision.allowed) throw forbiddenForRequest(attrs, decision.reason);
+    return user;
+  }
+
+  /** Answers an access review (authorization.k8s.io): created, never stored. */
+  private review(
+    res: ServerResponse,
+    def: ResourceDefinition,
+    t: ResourceTarget,
+    body: unknown,
+    user: UserInfo | undefined,
+  ): number {
+    const gate = this.deps.gate;
+    const everything = { authorize: () => ({ allowed: true, reason: 'the server does not authorize requests' }) };
+    const authorizer = gate?.authorizer ?? everything;
+    const self = user ?? ANONYMOUS;
+    const review =
+      def.kind === 'SelfSubjectAccessReview'
+        ? evaluateSelfSubjectAccessReview(body, self, authorizer)
+        : def.kind === 'LocalSubjectAccessReview'
+          ? evaluateLocalSubjectAccessReview(body, t.namespace ?? '', authorizer)
+          : evaluateSubjectAccessReview(body, authorizer);
+    sendJson(res, 201, review);
+    return 201;
+  }
+
   private async resource(
     req: IncomingMessage,
     res: ServerResponse,
-    t: ResourceTarget,
-    verb: string,
-    params: URLSearchParams,
+    request: { target: ResourceTarget; verb: string; params: URLSearchParams; user: UserInfo | undefined },
   ): Promise<number> {
+    const { target: t, verb, params, user } = request;
     const def = this.definition(t);
     const { rest } = this.deps;
     const ns = def.namespaced ? t.namespace : undefined;
@@ -251,7 +313,18 @@ export class ApiHandler {
       );
     }
     const rendering = negotiate(req.headers.accept);
-    const write = writeOptions(params, req.headers['user-agent']);
+    if (def.virtual) {
+      if (verb !== 'create')
+        throw new ApiError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      return this.review(
+        res,
+        def,
+        t,
+        decodeObject(await readBody(req), req.headers['content-type'], this.deps.protobuf),
+        user,
+      );
+    }
+    const write = { ...writeOptions(params, req.headers['user-agent']), ...(user === undefined ? {} : { user }) };
     switch (verb) {
       case 'get': {
         const obj = await rest.get(def, ns, t.name ?? '', t.subresource);

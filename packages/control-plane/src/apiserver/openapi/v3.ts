@@ -50,7 +50,8 @@ function operations(def: ResourceDefinition, item: boolean): Record<string, unkn
 
 /** The OpenAPI v3 document of one group-version; undefined when it is not served. */
 export function openApiV3Document(registry: Registry, group: string, version: string): object | undefined {
-  const defs = registry.inGroupVersion(group, version);
+  // Access reviews (virtual, create-only) are left out: no client validates them.
+  const defs = registry.inGroupVersion(group, version).filter((d) => !d.virtual);
   if (defs.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
   for (const def of defs) {
@@ -70,7 +71,9 @@ export function openApiV3Document(registry: Registry, group: string, version: st
 export function openApiV3Root(registry: Registry): object {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const gv of registry.groupVersions()) {
-    const doc = JSON.stringify(openApiV3Document(registry, gv.group, gv.version));
+    const document = openApiV3Document(registry, gv.group, gv.version);
+    if (document === undefined) continue;
+    const doc = JSON.stringify(document);
     const hash = createHash('sha512').update(doc).digest('hex').slice(0, 32).toUpperCase();
     paths[gvPath(gv)] = { serverRelativeURL: `/openapi/v3/${gvPath(gv)}?hash=${hash}` };
   }

@@ -43,6 +43,8 @@ export interface ResourceDefinition extends KindBehaviour {
   readonly indexedFields: readonly string[];
   /** Whether a change of anything but metadata and status bumps metadata.generation. */
   readonly hasGeneration: boolean;
+  /** Not stored: only `create` is served, and answered by the server (access reviews). */
+  readonly virtual: boolean;
   /** `kindKey(group, kind)`. */
   readonly key: string;
 }
@@ -60,6 +62,7 @@ export interface ResourceDeclaration {
   readonly selectableFields?: Readonly<Record<string, FieldGetter>>;
   readonly indexedFields?: readonly string[];
   readonly hasGeneration?: boolean;
+  readonly virtual?: boolean;
 }
 
 /** A resource from its declaration and its kind's behaviour. */
@@ -82,6 +85,7 @@ export function defineResource(decl: ResourceDeclaration, behaviour: KindBehavio
     },
     indexedFields: decl.indexedFields ?? [],
     hasGeneration: decl.hasGeneration ?? false,
+    virtual: decl.virtual ?? false,
     key: kindKey(decl.group, decl.kind),
   };
 }

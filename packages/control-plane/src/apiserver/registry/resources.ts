@@ -18,6 +18,7 @@ function fields(...paths: string[]): Record<string, FieldGetter> {
 }
 
 const RBAC = 'rbac.authorization.k8s.io';
+const AUTHZ = 'authorization.k8s.io';
 
 /** Every resource's declaration, in discovery order. */
 export const DECLARATIONS: readonly ResourceDeclaration[] = [
@@ -126,6 +127,30 @@ export const DECLARATIONS: readonly ResourceDeclaration[] = [
   { group: RBAC, version: 'v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false },
   { group: RBAC, version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true },
   { group: RBAC, version: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false },
+  {
+    group: AUTHZ,
+    version: 'v1',
+    kind: 'SelfSubjectAccessReview',
+    plural: 'selfsubjectaccessreviews',
+    namespaced: false,
+    virtual: true,
+  },
+  {
+    group: AUTHZ,
+    version: 'v1',
+    kind: 'SubjectAccessReview',
+    plural: 'subjectaccessreviews',
+    namespaced: false,
+    virtual: true,
+  },
+  {
+    group: AUTHZ,
+    version: 'v1',
+    kind: 'LocalSubjectAccessReview',
+    plural: 'localsubjectaccessreviews',
+    namespaced: true,
+    virtual: true,
+  },
 ];
 
 /** The served resources, with each kind's behaviour from `behaviourOf(kindKey)`. */

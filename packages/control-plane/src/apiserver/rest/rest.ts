@@ -158,7 +158,7 @@ export class Rest {
       if (current === undefined) throw ApiError.notFound(def, name);
       checkPreconditions(def, current, options);
       try {
-        return await this.deleteCurrent(def, current, options, dryRun);
+        return await this.deleteCurrent(def, current, options, { ...opts, dryRun });
       } catch (err) {
         if (isRetryableConflict(err) && attempt < MAX_RETRIES && options.preconditions?.resourceVersion === undefined)
           continue;
@@ -171,8 +171,9 @@ export class Rest {
     def: ResourceDefinition,
     current: KubeObject,
     options: DeleteOptions,
-    dryRun: boolean,
+    opts: WriteOptions,
   ): Promise<WriteResult> {
+    const dryRun = opts.dryRun;
     // Validating admission sees every delete, also those that only mark the object.
     await runAdmission(this.deps.validating, {
       operation: 'DELETE',
@@ -181,6 +182,7 @@ export class Rest {
       object: current,
       old: current,
       dryRun,
+      ...userOf(opts),
     });
     const next = structuredClone(current);
     const meta = next.metadata;
@@ -216,6 +218,7 @@ export class Rest {
         object: next,
         old: current,
         dryRun,
+        ...userOf(opts),
       });
       const stored = await this.deps.store.update(def, next, Number(current.metadata.resourceVersion));
       return { object: stored, created: false, warnings: [] };
@@ -227,6 +230,7 @@ export class Rest {
       object: current,
       old: current,
       dryRun,
+      ...userOf(opts),
     });
     if (dryRun) return { object: current, created: false, warnings: [] };
     const revision = await this.deps.store.delete(def, current, Number(current.metadata.resourceVersion), extra);
@@ -384,7 +388,14 @@ export class Rest {
   ): Promise<KubeObject> {
     prepareForCreate(def, obj, this.deps.sources);
     def.strategy.defaults(obj);
-    const request = { operation: 'CREATE' as const, def, subresource: '', object: obj, dryRun: opts.dryRun };
+    const request = {
+      operation: 'CREATE' as const,
+      def,
+      subresource: '',
+      object: obj,
+      dryRun: opts.dryRun,
+      ...userOf(opts),
+    };
     const mutated = await runAdmission(this.deps.mutating, request);
     this.validate(def, obj, def.strategy.validate(obj));
     const validated = await runAdmission(this.deps.validating, request);
@@ -412,7 +423,15 @@ export class Rest {
     if (!isObject(obj.metadata)) throw ApiError.badRequest('metadata must be an object');
     let next = prepareForUpdate(def, obj, current, subresource);
     def.strategy.defaults(next);
-    const request = { operation: 'UPDATE' as const, def, subresource, object: next, old: current, dryRun: opts.dryRun };
+    const request = {
+      operation: 'UPDATE' as const,
+      def,
+      subresource,
+      object: next,
+      old: current,
+      dryRun: opts.dryRun,
+      ...userOf(opts),
+    };
     const mutated = await runAdmission(this.deps.mutating, request);
     const errors = [
       ...validateObjectMetaUpdate(next.metadata, current.metadata),
@@ -534,6 +553,11 @@ export const NO_STRATEGY = {
     return [];
   },
 };
+
+/** The user of a write, as an admission request field. */
+function userOf(opts: WriteOptions): { user?: NonNullable<WriteOptions['user']> } {
+  return opts.user === undefined ? {} : { user: opts.user };
+}
 
 function dedupe(errors: FieldError[]): FieldError[] {
   const seen = new Set<string>();

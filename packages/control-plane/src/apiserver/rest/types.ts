@@ -1,4 +1,5 @@
 /** The vocabulary of the REST layer: write options, results and the injected patch engine. */
+import type { UserInfo } from '../../auth/user.js';
 import type { KubeObject } from '../api/types.js';
 
 /** How the server checks fields it does not know (the `fieldValidation` query parameter). */
@@ -11,6 +12,8 @@ export interface WriteOptions {
   /** Who makes the change, recorded in managedFields. */
   readonly fieldManager: string;
   readonly fieldValidation: FieldValidation;
+  /** Who asks (when the server authenticates requests); admission steps read it. */
+  readonly user?: UserInfo;
 }
 
 /** The result of a write. */
