@@ -6,6 +6,7 @@ import { APPS_MESSAGES } from './apps-schema.js';
 import { CORE_MESSAGES } from './core-schema.js';
 import { META_MESSAGES } from './meta-schema.js';
 import { RBAC_MESSAGES } from './rbac-schema.js';
+import { AUTHORIZATION_MESSAGES } from './authorization-schema.js';
 import type { MessageTable } from './schema.js';
 
 /** Every message the decoder knows, by name. Names are unique across the tables. */
@@ -14,6 +15,7 @@ export const MESSAGES: MessageTable = {
   ...CORE_MESSAGES,
   ...APPS_MESSAGES,
   ...RBAC_MESSAGES,
+  ...AUTHORIZATION_MESSAGES,
 };
 
 /** The message that encodes each top-level kind, keyed `<apiVersion>/<kind>` (`apps/v1/Deployment`). */
@@ -30,4 +32,7 @@ export const PROTOBUF_KINDS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': 'ClusterRole',
   'rbac.authorization.k8s.io/v1/RoleBinding': 'RoleBinding',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'ClusterRoleBinding',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authorization.k8s.io/v1/SubjectAccessReview': 'SubjectAccessReview',
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': 'LocalSubjectAccessReview',
 };
