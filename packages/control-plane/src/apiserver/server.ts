@@ -65,6 +65,12 @@ export interface ApiServerOptions {
    * every request do everything (`bosun server --insecure-http`, and in-process tests).
    */
   readonly security?: SecurityOptions;
+  /**
+   * Bounds on slow clients (ms): the request line and headers must arrive within `headers`
+   * (checked every second), a body within `body`. Watches and long-running requests are not
+   * bounded once their headers are in. Defaults: 60 s each.
+   */
+  readonly timeouts?: { readonly headers?: number; readonly body?: number };
 }
 
 /** A node port range from `min-max`. */
@@ -126,9 +132,11 @@ export class ApiServer {
       ],
       formatSelector: selectorText,
     });
+    // Request lines and headers above 64 KiB get 431 (huge label selectors included).
     const serverOptions = {
       requestTimeout: 0,
-      headersTimeout: 60_000,
+      headersTimeout: options.timeouts?.headers ?? 60_000,
+      connectionsCheckingInterval: 1_000,
       keepAliveTimeout: 65_000,
       maxHeaderSize: 64 * 1024,
     };
@@ -190,6 +198,7 @@ export class ApiServer {
         }
       },
       maxInFlight: options.maxInFlight ?? { readOnly: 800, mutating: 400 },
+      bodyTimeoutMs: options.timeouts?.body ?? 60_000,
       ...(gate === undefined ? {} : { gate }),
     });
     http.on('request', (req, res) => void handler.handle(req, res));
@@ -216,8 +225,15 @@ export class ApiServer {
           });
       });
     });
-    http.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // Node's own answers, with the right codes: headers too large, too slow, or malformed.
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       else socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {

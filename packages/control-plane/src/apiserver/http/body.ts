@@ -8,12 +8,29 @@ import { ApiError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { PatchType } from '../rest/types.js';
 
+/** How long a request body may take to arrive (ms). */
+export const BODY_TIMEOUT_MS = 60_000;
+
 /** The largest body the server reads, as kube-apiserver: 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Reads the whole body; 413 when it is larger than `limit`. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+export function readBody(req: IncomingMessage, timeoutMs = BODY_TIMEOUT_MS, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolveBody, rejectBody) => {
+    // A client that sends its body slower than this (slowloris) is cut off; the connection goes.
+    const timer = setTimeout(() => {
+      rejectBody(new ApiError('Timeout', `the request body did not arrive within ${timeoutMs / 1000} s`));
+      req.removeAllListeners('data');
+      req.socket.destroySoon();
+    }, timeoutMs);
+    const resolve = (body: Buffer) => {
+      clearTimeout(timer);
+      resolveBody(body);
+    };
+    const reject = (err: unknown) => {
+      clearTimeout(timer);
+      rejectBody(err);
+    };
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
       req.resume();

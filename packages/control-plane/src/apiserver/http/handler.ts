@@ -66,6 +66,8 @@ export interface HandlerDeps {
   /** Whether the store answers (for /readyz). */
   readonly ready: () => Promise<boolean>;
   readonly maxInFlight: { readonly readOnly: number; readonly mutating: number };
+  /** How long a request body may take to arrive (ms). */
+  readonly bodyTimeoutMs: number;
   /** Authentication and authorization; absent on an insecure server (everyone may do everything). */
   readonly gate?: Gate;
 }
@@ -320,7 +322,7 @@ export class ApiHandler {
         res,
         def,
         t,
-        decodeObject(await readBody(req), req.headers['content-type'], this.deps.protobuf),
+        decodeObject(await readBody(req, this.deps.bodyTimeoutMs), req.headers['content-type'], this.deps.protobuf),
         user,
       );
     }
@@ -347,7 +349,7 @@ export class ApiHandler {
         return 200;
       }
       case 'create': {
-        const body = await readBody(req);
+        const body = await readBody(req, this.deps.bodyTimeoutMs);
         if (t.subresource === 'binding') {
           await rest.bind(
             def,
@@ -385,7 +387,7 @@ export class ApiHandler {
         );
       }
       case 'update': {
-        const body = await readBody(req);
+        const body = await readBody(req, this.deps.bodyTimeoutMs);
         const duplicates = checkDuplicates(body, req.headers['content-type'], write);
         const result = await rest.update(
           def,
@@ -406,7 +408,7 @@ export class ApiHandler {
       }
       case 'patch': {
         const type = patchTypeOf(req.headers['content-type']);
-        const body = decodePatch(await readBody(req), type);
+        const body = decodePatch(await readBody(req, this.deps.bodyTimeoutMs), type);
         const force = params.get('force') === 'true';
         if (type === 'apply' && (params.get('fieldManager') ?? '') === '') {
           throw ApiError.badRequest(
@@ -417,12 +419,12 @@ export class ApiHandler {
         return this.sendResult(res, def, result, rendering, params, t.subresource);
       }
       case 'delete': {
-        const options = await deleteOptions(req, params);
+        const options = await deleteOptions(req, params, this.deps.bodyTimeoutMs);
         const result = await rest.delete(def, ns, t.name ?? '', options, write);
         return this.sendResult(res, def, result, rendering, params);
       }
       case 'deletecollection': {
-        const options = await deleteOptions(req, params);
+        const options = await deleteOptions(req, params, this.deps.bodyTimeoutMs);
         const query = parseListQuery(params);
         const filter = buildFilter(def, ns, query);
         const listed = await runList(def, ns, { ...query, limit: 0, continueToken: '', resourceVersion: '' }, filter, {
@@ -605,8 +607,12 @@ export function writeOptions(params: URLSearchParams, userAgent: string | undefi
 }
 
 /** DeleteOptions from the body (where kubectl puts them) and the query. */
-async function deleteOptions(req: IncomingMessage, params: URLSearchParams): Promise<DeleteOptions> {
-  const body = await readBody(req);
+async function deleteOptions(
+  req: IncomingMessage,
+  params: URLSearchParams,
+  bodyTimeoutMs: number,
+): Promise<DeleteOptions> {
+  const body = await readBody(req, bodyTimeoutMs);
   let options: DeleteOptions = {};
   if (body.length > 0) {
     const parsed = parseJson(body);
