@@ -19,11 +19,19 @@ const CLI = join(ROOT, 'packages/cli/src/bin.ts');
 export const DEBIAN_KUBECTL = '/opt/bosun-test/kubectl-1.20/usr/bin/kubectl';
 
 /** Spawns `bosun server` on `dataDir` and resolves once it prints where it listens. */
-export async function spawnBosunServer(dataDir: string, listen: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'server', '--data-dir', dataDir, '--listen', listen], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnBosunServer(
+  dataDir: string,
+  listen: string,
+  extraArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, 'server', '--data-dir', dataDir, '--listen', listen, ...extraArgs],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bosun server did not start in 60 s:\n${output}`)), 60_000);
@@ -90,9 +98,9 @@ export class Cluster {
   ) {}
 
   /** Starts `bosun server` on a free port in a temp dir. */
-  static async start(): Promise<Cluster> {
+  static async start(options: { args?: (dir: string) => string[] } = {}): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'bosun-kubectl-test-'));
-    const { child, url } = await spawnBosunServer(join(dir, 'data'), '127.0.0.1:0');
+    const { child, url } = await spawnBosunServer(join(dir, 'data'), '127.0.0.1:0', options.args?.(dir) ?? []);
     return new Cluster(child, url, join(dir, 'data', 'kubeconfig.yaml'), dir);
   }
 

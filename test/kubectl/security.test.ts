@@ -138,6 +138,21 @@ if (k === undefined) {
       /User "system:serviceaccount:default:robot" cannot list resource "pods"/,
       'a valid token authenticates',
     );
+    // The TokenRequest API: kubectl create token.
+    const requested = await admin(['create', 'token', 'robot']);
+    t.equal(requested.code, 0, requested.stderr);
+    writeFileSync(
+      tokenConfig,
+      kubeconfigYaml({ server: cluster.url, caData: ca, token: requested.stdout.trim(), userName: 'robot' }),
+    );
+    t.match(
+      (await as(tokenConfig, ['get', 'pods'])).stderr,
+      /User "system:serviceaccount:default:robot" cannot list/,
+      'a requested token authenticates',
+    );
+    // A new namespace gets its default ServiceAccount at once.
+    t.equal((await admin(['create', 'namespace', 'fresh'])).code, 0);
+    t.equal((await admin(['get', 'serviceaccount', 'default', '-n', 'fresh'])).code, 0);
     const tampered = `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
     writeFileSync(tokenConfig, kubeconfigYaml({ server: cluster.url, caData: ca, token: tampered, userName: 'robot' }));
     const tamperedRun = await as(tokenConfig, ['get', 'pods']);

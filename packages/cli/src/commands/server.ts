@@ -13,6 +13,8 @@ interface ServerFlags {
   readonly insecureHttp?: boolean;
   readonly tlsSan: string[];
   readonly tokenAuthFile?: string;
+  readonly auditLogPath?: string;
+  readonly encryptionProviderConfig?: string;
 }
 
 /** What `--insecure-http` prints: the server lets anyone do anything. */
@@ -25,12 +27,22 @@ export function collect(value: string, previous: string[]): string[] {
 }
 
 /** The security flags as embedded-server options. */
-export function securityOptions(flags: { insecureHttp?: boolean; tlsSan?: string[]; tokenAuthFile?: string }): {
+export function securityOptions(flags: {
+  insecureHttp?: boolean;
+  tlsSan?: string[];
+  tokenAuthFile?: string;
+  auditLogPath?: string;
+  encryptionProviderConfig?: string;
+}): {
   insecureHttp?: boolean;
   tlsSans?: string[];
   tokenAuthFile?: string;
+  auditLogPath?: string;
+  encryptionConfigFile?: string;
 } {
   return {
+    ...(flags.auditLogPath === undefined ? {} : { auditLogPath: flags.auditLogPath }),
+    ...(flags.encryptionProviderConfig === undefined ? {} : { encryptionConfigFile: flags.encryptionProviderConfig }),
     ...(flags.insecureHttp === true ? { insecureHttp: true } : {}),
     ...((flags.tlsSan ?? []).length > 0 ? { tlsSans: flags.tlsSan ?? [] } : {}),
     ...(flags.tokenAuthFile === undefined ? {} : { tokenAuthFile: flags.tokenAuthFile }),
@@ -61,6 +73,11 @@ export function registerServer(program: Command, io: Io): void {
     .option(
       '--token-auth-file <file>',
       'bearer tokens for users, in the Kubernetes CSV format (token,user,uid,"group1,group2")',
+    )
+    .option('--audit-log-path <file>', 'append an audit record (JSON line) for every mutating request to this file')
+    .option(
+      '--encryption-provider-config <file>',
+      'encrypt Secrets at rest with the keys in this file ({ keys: [{ name, secret }] }, AES-256-GCM)',
     )
     .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
     .action(async (flags: ServerFlags) => {

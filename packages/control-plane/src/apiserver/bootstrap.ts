@@ -41,6 +41,15 @@ async function ensure(
   }
 }
 
+/** Creates the `default` ServiceAccount of a namespace when it is missing. */
+export async function ensureDefaultServiceAccount(rest: Rest, registry: Registry, namespace: string): Promise<void> {
+  await ensure(rest, registry, 'ServiceAccount', namespace, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'default', namespace },
+  });
+}
+
 /** Creates the initial namespaces and the `kubernetes` Service and Endpoints when missing. */
 export async function bootstrapCluster(
   deps: { readonly rest: Rest; readonly registry: Registry; readonly store: ObjectStore; readonly sources: Sources },
@@ -49,6 +58,7 @@ export async function bootstrapCluster(
   const { rest, registry, store, sources } = deps;
   for (const name of INITIAL_NAMESPACES) {
     await ensure(rest, registry, 'Namespace', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    await ensureDefaultServiceAccount(rest, registry, name);
   }
   // The default RBAC policy: cluster-admin, admin, edit, view and the system roles.
   for (const role of bootstrapClusterRoles()) {

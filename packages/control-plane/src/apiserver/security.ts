@@ -11,7 +11,7 @@ import { createAuthenticator, isPublicPath } from '../auth/authenticator.js';
 import type { AuthResult } from '../auth/authenticator.js';
 import { bootstrapTokenAuthenticator } from '../auth/bootstrap-tokens.js';
 import type { BootstrapTokenSecret } from '../auth/bootstrap-tokens.js';
-import { serviceAccountTokenAuthenticator } from '../auth/serviceaccount-tokens.js';
+import { issueServiceAccountToken, serviceAccountTokenAuthenticator } from '../auth/serviceaccount-tokens.js';
 import { staticTokenAuthenticator } from '../auth/static-tokens.js';
 import type { StaticTokenTable } from '../auth/static-tokens.js';
 import { ALL_UNAUTHENTICATED_GROUP, ANONYMOUS_USER } from '../auth/user.js';
@@ -37,6 +37,8 @@ export interface SecurityOptions {
   readonly tls: { readonly cert: string; readonly key: string; readonly clientCa: string };
   /** The public keys ServiceAccount tokens are verified with (PEM). */
   readonly serviceAccountPublicKeys?: readonly string[];
+  /** The private key ServiceAccount tokens are signed with (PEM), for the TokenRequest API. */
+  readonly serviceAccountSigningKey?: string;
   /** `--token-auth-file`, parsed. */
   readonly staticTokens?: StaticTokenTable;
 }
@@ -49,6 +51,46 @@ export interface Gate {
   /** The RBAC authorizer alone (escalation checks read the user's rules from it). */
   readonly rbac: RbacAuthorizer;
   isPublicPath(path: string): boolean;
+}
+
+/** Issues ServiceAccount tokens for the TokenRequest API (default lifetime 1 h, at most 48 h, at least 10 min). */
+export function tokenIssuer(
+  signingKey: string,
+  now: () => number,
+): (
+  serviceAccount: KubeObject,
+  spec: {
+    audiences?: string[];
+    expirationSeconds?: number;
+    boundObjectRef?: { kind?: string; name?: string; uid?: string };
+  },
+) => {
+  token: string;
+  expirationTimestamp: string;
+} {
+  return (serviceAccount, spec) => {
+    const seconds = Math.min(48 * 3600, Math.max(600, spec.expirationSeconds ?? 3600));
+    const issuedAt = now();
+    const bound = spec.boundObjectRef;
+    const token = issueServiceAccountToken(signingKey, {
+      issuer: SERVICE_ACCOUNT_AUDIENCE,
+      audiences:
+        spec.audiences !== undefined && spec.audiences.length > 0 ? spec.audiences : [SERVICE_ACCOUNT_AUDIENCE],
+      namespace: serviceAccount.metadata.namespace ?? '',
+      serviceAccount: { name: serviceAccount.metadata.name ?? '', uid: serviceAccount.metadata.uid ?? '' },
+      ...(bound?.kind === 'Pod' && bound.name !== undefined && bound.uid !== undefined
+        ? { pod: { name: bound.name, uid: bound.uid } }
+        : {}),
+      now: issuedAt,
+      expirationSeconds: seconds,
+    });
+    return {
+      token,
+      expirationTimestamp: new Date(Math.floor(issuedAt / 1000) * 1000 + seconds * 1000)
+        .toISOString()
+        .replace('.000Z', 'Z'),
+    };
+  };
 }
 
 /** The anonymous user (public paths only). */

@@ -14,9 +14,17 @@ import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { parseCidr } from './allocators/ipv4.js';
 import { apiServerServiceIP, serviceAllocator } from './allocators/service-allocator.js';
 import type { ServiceRanges } from './allocators/service-allocator.js';
-import { bootstrapCluster } from './bootstrap.js';
+import { bootstrapCluster, ensureDefaultServiceAccount } from './bootstrap.js';
 import { rbacEscalation } from './admission/rbac-escalation.js';
-import { buildGate } from './security.js';
+import { limitRanger } from './admission/limit-ranger.js';
+import { nodeRestriction } from './admission/node-restriction.js';
+import { podSecurity } from './admission/pod-security.js';
+import { serviceAccountAdmission } from './admission/service-account.js';
+import { resourceQuota } from './admission/resource-quota.js';
+import { buildGate, tokenIssuer } from './security.js';
+import { AuditLog } from '../audit/index.js';
+import { aesGcmTransformer } from './storage/encryption.js';
+import type { EncryptionConfig } from './storage/encryption.js';
 import type { SecurityOptions } from './security.js';
 import { ApiHandler } from './http/handler.js';
 import { ApiMetrics } from './http/metrics.js';
@@ -71,6 +79,10 @@ export interface ApiServerOptions {
    * bounded once their headers are in. Defaults: 60 s each.
    */
   readonly timeouts?: { readonly headers?: number; readonly body?: number };
+  /** Where the audit log of mutating requests goes (JSON lines); none when absent. */
+  readonly auditLogPath?: string;
+  /** Encrypts Secrets at rest with these keys (the first encrypts, all decrypt). */
+  readonly encryption?: EncryptionConfig;
 }
 
 /** A node port range from `min-max`. */
@@ -88,6 +100,7 @@ export class ApiServer {
   private readonly caches = new Map<string, WatchCache>();
   private compactTimer: NodeJS.Timeout | undefined;
   private readonly sockets = new Set<Socket>();
+  private audit: AuditLog | undefined;
 
   private constructor(
     private readonly http: Server,
@@ -109,28 +122,70 @@ export class ApiServer {
     const random = options.random ?? Math.random;
     const metrics = new ApiMetrics();
     const kv = timedKv(options.kv, (op, seconds) => metrics.storeLatency.observe({ operation: op }, seconds));
-    const store = new ObjectStore(kv);
+    const secretsTransformer = options.encryption === undefined ? undefined : aesGcmTransformer(options.encryption);
+    const store = new ObjectStore(kv, {
+      transformers: (def) => (def.group === '' && def.plural === 'secrets' ? secretsTransformer : undefined),
+    });
+    const audit = options.auditLogPath === undefined ? undefined : await AuditLog.open(options.auditLogPath);
     const registry = new Registry(buildResources(kindBehaviour));
     const ranges: ServiceRanges = {
       serviceCidr: parseCidr(options.serviceCidr ?? '10.96.0.0/12'),
       nodePorts: parsePortRange(options.nodePortRange ?? '30000-32767'),
     };
     const namespaces = registry.kind('Namespace') as ResourceDefinition;
+    const lifecycle = namespaceLifecycle(
+      async (name) =>
+        server.cacheFor(namespaces, store).get(undefined, name) ?? (await store.get(namespaces, undefined, name)),
+    );
+    const limitRanges = registry.kind('LimitRange') as ResourceDefinition;
+    const serviceAccounts = registry.kind('ServiceAccount') as ResourceDefinition;
+    const nodes = registry.kind('Node') as ResourceDefinition;
+    // LimitRanges from the watch cache: they change rarely and every pod create reads them.
+    const limits = limitRanger((namespace) =>
+      Promise.resolve(server.cacheFor(limitRanges, store).list({ namespace, matches: () => true }).items),
+    );
     const sources = { now, random, uid: options.uid ?? randomUUID };
     const rest = new Rest({
       store,
       sources,
       patch: patchEngine,
-      mutating: [serviceAllocator(kv, ranges, random)],
-      // Namespaces come from the watch cache; a miss (a namespace created a moment ago) reads the store.
+      // As in Kubernetes, namespace lifecycle comes first: a write into a missing namespace is a 404
+      // before any other step looks at it. Namespaces come from the watch cache; a miss (one
+      // created a moment ago) reads the store.
+      mutating: [
+        lifecycle,
+        serviceAllocator(kv, ranges, random),
+        serviceAccountAdmission({
+          getServiceAccount: async (namespace, name) =>
+            server.cacheFor(serviceAccounts, store).get(namespace, name) ??
+            (await store.get(serviceAccounts, namespace, name)),
+          random,
+        }),
+        limits.mutating,
+      ],
+      // Lifecycle again: deletes (which only run validating steps) must not remove an initial namespace.
       validating: [
-        namespaceLifecycle(
-          async (name) =>
+        lifecycle,
+        podSecurity({
+          getNamespace: async (name) =>
             server.cacheFor(namespaces, store).get(undefined, name) ?? (await store.get(namespaces, undefined, name)),
-        ),
+        }),
+        nodeRestriction({ getNode: (name) => store.get(nodes, undefined, name) }),
         rbacEscalation(() => (gate === undefined ? undefined : { authorizer: gate.authorizer, rbac: gate.rbac })),
+        limits.validating,
+        // Last: it joins the write's txn with the quotas' new usage.
+        resourceQuota({
+          store,
+          resource: (group, plural) => registry.resources.find((d) => d.group === group && d.plural === plural),
+        }),
       ],
       formatSelector: selectorText,
+      // Until the ServiceAccount controller exists, a new namespace gets its `default`
+      // ServiceAccount here, before the client hears back (pods in it need one).
+      afterCreate: async (def, obj) => {
+        if (def.group !== '' || def.kind !== 'Namespace') return;
+        await ensureDefaultServiceAccount(rest, registry, obj.metadata.name ?? '');
+      },
     });
     // Request lines and headers above 64 KiB get 431 (huge label selectors included).
     const serverOptions = {
@@ -155,6 +210,7 @@ export class ApiServer {
             rejectUnauthorized: false,
           });
     const server = new ApiServer(http, registry, metrics, options);
+    server.audit = audit;
     const gate =
       options.security === undefined
         ? undefined
@@ -199,6 +255,10 @@ export class ApiServer {
       },
       maxInFlight: options.maxInFlight ?? { readOnly: 800, mutating: 400 },
       bodyTimeoutMs: options.timeouts?.body ?? 60_000,
+      ...(audit === undefined ? {} : { audit }),
+      ...(options.security?.serviceAccountSigningKey === undefined
+        ? {}
+        : { issueToken: tokenIssuer(options.security.serviceAccountSigningKey, now) }),
       ...(gate === undefined ? {} : { gate }),
     });
     http.on('request', (req, res) => void handler.handle(req, res));
@@ -274,6 +334,7 @@ export class ApiServer {
       this.http.close(() => resolve());
       for (const s of this.sockets) s.destroy();
     });
+    await this.audit?.close();
   }
 
   private cacheFor(def: ResourceDefinition, store: ObjectStore): WatchCache {

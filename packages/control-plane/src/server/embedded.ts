@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { loadTokenAuthFile } from '../auth/static-tokens.js';
 import { ensureClusterPki } from '../pki/index.js';
+import { loadEncryptionConfig } from '../apiserver/storage/encryption.js';
 import type { SecurityOptions } from '../apiserver/security.js';
 import { openStore } from '@bosun/raft-kv';
 import type { Store } from '@bosun/raft-kv';
@@ -23,6 +24,8 @@ export interface EmbeddedServerOptions extends Omit<ApiServerOptions, 'kv' | 'se
   readonly tlsSans?: readonly string[];
   /** A Kubernetes static token file (`--token-auth-file`). */
   readonly tokenAuthFile?: string;
+  /** Secret encryption keys (`--encryption-provider-config`): `{ keys: [{ name, secret }] }`. */
+  readonly encryptionConfigFile?: string;
 }
 
 /** A running embedded server. */
@@ -52,6 +55,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   // Certificates first: a bad PKI dir fails before anything listens.
   const pki = secure ? await ensureClusterPki(join(options.dataDir, 'pki'), pkiNames(options)) : undefined;
   const staticTokens = options.tokenAuthFile === undefined ? undefined : await loadTokenAuthFile(options.tokenAuthFile);
+  const encryption =
+    options.encryptionConfigFile === undefined ? undefined : await loadEncryptionConfig(options.encryptionConfigFile);
   const store = await openStore({ dataDir: join(options.dataDir, 'store') });
   let api: ApiServer;
   try {
@@ -61,9 +66,15 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
         : {
             tls: { cert: pki.apiserver.certPem, key: pki.apiserver.keyPem, clientCa: pki.ca.certPem },
             serviceAccountPublicKeys: [pki.serviceAccountKey.publicKeyPem],
+            serviceAccountSigningKey: pki.serviceAccountKey.privateKeyPem,
             ...(staticTokens === undefined ? {} : { staticTokens }),
           };
-    api = await ApiServer.start({ ...options, kv: store, ...(security === undefined ? {} : { security }) });
+    api = await ApiServer.start({
+      ...options,
+      kv: store,
+      ...(security === undefined ? {} : { security }),
+      ...(encryption === undefined ? {} : { encryption }),
+    });
   } catch (err) {
     await store.close();
     throw err;

@@ -29,6 +29,8 @@ function subresourceInfo(
     case 'attach':
     case 'portforward':
       return { verbs: ['create', 'get'], group: '', version: 'v1', kind: 'PodExecOptions' };
+    case 'token':
+      return { verbs: ['create'], group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
     case 'proxy':
       return {
         verbs: ['create', 'delete', 'get', 'patch', 'update'],

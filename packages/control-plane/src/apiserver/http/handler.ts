@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../../auth/user.js';
+import type { AuditLog } from '../../audit/index.js';
 import { attributesFor } from '../../authz/attributes.js';
 import { forbiddenForRequest } from '../../authz/messages.js';
 import {
@@ -68,6 +69,13 @@ export interface HandlerDeps {
   readonly maxInFlight: { readonly readOnly: number; readonly mutating: number };
   /** How long a request body may take to arrive (ms). */
   readonly bodyTimeoutMs: number;
+  /** The audit log of mutating requests, when one is configured. */
+  readonly audit?: AuditLog;
+  /** Issues ServiceAccount tokens (the `token` subresource); absent without a signing key. */
+  readonly issueToken?: (
+    serviceAccount: KubeObject,
+    request: TokenRequestSpec,
+  ) => { token: string; expirationTimestamp: string };
   /** Authentication and authorization; absent on an insecure server (everyone may do everything). */
   readonly gate?: Gate;
 }
@@ -84,6 +92,7 @@ export class ApiHandler {
   /** Handles one HTTP request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
+    const receivedAt = this.deps.now();
     const url = splitUrl(req.url ?? '/');
     const method = req.method ?? 'GET';
     const target = parsePath(url.pathname);
@@ -94,8 +103,9 @@ export class ApiHandler {
     let code: number | undefined;
     const kind = method === 'GET' || method === 'HEAD' ? 'readOnly' : 'mutating';
     let counted = false;
+    let user: UserInfo | undefined;
     try {
-      const user = await this.admit(req, method, url, target);
+      user = await this.admit(req, method, url, target);
       if (target.type === 'resource') {
         resource = target.target.resource;
         subresource = target.target.subresource;
@@ -124,6 +134,16 @@ export class ApiHandler {
         this.deps.metrics.inFlight.set({ request_kind: kind }, this.inFlight[kind]);
       }
       this.deps.metrics.requests.inc({ verb: verb.toUpperCase(), resource, subresource, code: String(code ?? 0) });
+      this.deps.audit?.record({
+        requestURI: req.url ?? '/',
+        verb,
+        user,
+        sourceIPs: [req.socket.remoteAddress ?? ''],
+        userAgent: req.headers['user-agent'] ?? '',
+        ...(target.type === 'resource' ? { target: target.target } : {}),
+        code: code ?? 0,
+        receivedAtMs: receivedAt,
+      });
       if (!longRunning) {
         this.deps.metrics.latency.observe(
           { verb: verb.toUpperCase(), resource },
@@ -276,6 +296,33 @@ export class ApiHandler {
     return user;
   }
 
+  /** Answers a TokenRequest for a ServiceAccount (`kubectl create token`). */
+  private async tokenRequest(
+    res: ServerResponse,
+    def: ResourceDefinition,
+    ns: string | undefined,
+    name: string,
+    spec: TokenRequestSpec,
+  ): Promise<number> {
+    const issue = this.deps.issueToken;
+    if (issue === undefined)
+      throw new ApiError(
+        'ServiceUnavailable',
+        'this server has no ServiceAccount signing key (it runs without security)',
+      );
+    const serviceAccount = await this.deps.rest.get(def, ns, name);
+    const { token, expirationTimestamp } = issue(serviceAccount, spec);
+    const body = {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace: ns, creationTimestamp: null },
+      spec: { ...spec, audiences: spec.audiences ?? [] },
+      status: { token, expirationTimestamp },
+    };
+    sendJson(res, 201, body);
+    return 201;
+  }
+
   /** Answers an access review (authorization.k8s.io): created, never stored. */
   private review(
     res: ServerResponse,
@@ -360,6 +407,12 @@ export class ApiHandler {
           );
           sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
           return 201;
+        }
+        if (t.subresource === 'token') {
+          const request = decodeObject(body, req.headers['content-type'], this.deps.protobuf) as {
+            spec?: TokenRequestSpec;
+          };
+          return this.tokenRequest(res, def, ns, t.name ?? '', request.spec ?? {});
         }
         if (t.subresource === 'eviction') {
           const eviction = decodeObject(body, req.headers['content-type'], this.deps.protobuf) as {
@@ -563,6 +616,13 @@ function checkDuplicates(body: Buffer, contentType: string | undefined, write: W
   if (duplicates.length > 0 && write.fieldValidation === 'Strict')
     throw ApiError.badRequest(`strict decoding error: ${duplicates.join(', ')}`);
   return duplicates;
+}
+
+/** What a TokenRequest asks for (authentication.k8s.io/v1 TokenRequestSpec). */
+export interface TokenRequestSpec {
+  audiences?: string[];
+  expirationSeconds?: number;
+  boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string };
 }
 
 /** The Kubernetes verb of a resource request. */

@@ -90,6 +90,8 @@ const SCHEMAS: Readonly<Record<string, PatchSchema>> = {
   ServiceAccount: object({ secrets: keyed('name') }),
   Endpoints: object(),
   Event: object(),
+  ResourceQuota: object(),
+  LimitRange: object(),
   'Deployment.apps': object({
     spec: {
       fields: { selector: LABEL_SELECTOR, template: POD_TEMPLATE, strategy: { strategy: 'retainKeys' } },

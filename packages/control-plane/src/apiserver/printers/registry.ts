@@ -3,6 +3,7 @@ import { endpointsPrinter } from './endpoints.js';
 import { eventPrinter } from './event.js';
 import { nodePrinter } from './node.js';
 import { podPrinter } from './pod.js';
+import { limitRangePrinter, resourceQuotaPrinter } from './quota.js';
 import { roleBindingPrinter, rolePrinter } from './rbac.js';
 import { servicePrinter } from './service.js';
 import {
@@ -28,6 +29,8 @@ const PRINTERS: ReadonlyMap<string, TablePrinter> = new Map([
   ['ConfigMap', configMapPrinter],
   ['Secret', secretPrinter],
   ['ServiceAccount', serviceAccountPrinter],
+  ['ResourceQuota', resourceQuotaPrinter],
+  ['LimitRange', limitRangePrinter],
   ['Lease.coordination.k8s.io', leasePrinter],
   ['Role.rbac.authorization.k8s.io', rolePrinter],
   ['ClusterRole.rbac.authorization.k8s.io', rolePrinter],

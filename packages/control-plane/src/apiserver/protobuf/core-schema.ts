@@ -189,6 +189,23 @@ export const CORE_MESSAGES: MessageTable = {
     3: list(msg('claims', 'ResourceClaim')),
   },
   ResourceClaim: { 1: always(str('name')), 2: str('request') },
+  ResourceQuota: {
+    1: msg('metadata', 'ObjectMeta'),
+    2: msg('spec', 'ResourceQuotaSpec'),
+    3: msg('status', 'ResourceQuotaStatus'),
+  },
+  ResourceQuotaSpec: { 1: quantityMap('hard'), 2: list(str('scopes')) },
+  ResourceQuotaStatus: { 1: quantityMap('hard'), 2: quantityMap('used') },
+  LimitRange: { 1: msg('metadata', 'ObjectMeta'), 2: msg('spec', 'LimitRangeSpec') },
+  LimitRangeSpec: { 1: always(list(msg('limits', 'LimitRangeItem'))) },
+  LimitRangeItem: {
+    1: str('type'),
+    2: quantityMap('max'),
+    3: quantityMap('min'),
+    4: quantityMap('default'),
+    5: quantityMap('defaultRequest'),
+    6: quantityMap('maxLimitRequestRatio'),
+  },
   VolumeMount: {
     1: always(str('name')),
     2: bool('readOnly'),

@@ -7,6 +7,7 @@ import { CORE_MESSAGES } from './core-schema.js';
 import { META_MESSAGES } from './meta-schema.js';
 import { RBAC_MESSAGES } from './rbac-schema.js';
 import { AUTHORIZATION_MESSAGES } from './authorization-schema.js';
+import { AUTHENTICATION_MESSAGES } from './authentication-schema.js';
 import type { MessageTable } from './schema.js';
 
 /** Every message the decoder knows, by name. Names are unique across the tables. */
@@ -16,6 +17,7 @@ export const MESSAGES: MessageTable = {
   ...APPS_MESSAGES,
   ...RBAC_MESSAGES,
   ...AUTHORIZATION_MESSAGES,
+  ...AUTHENTICATION_MESSAGES,
 };
 
 /** The message that encodes each top-level kind, keyed `<apiVersion>/<kind>` (`apps/v1/Deployment`). */
@@ -35,4 +37,7 @@ export const PROTOBUF_KINDS: Readonly<Record<string, string>> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
   'authorization.k8s.io/v1/SubjectAccessReview': 'SubjectAccessReview',
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'LocalSubjectAccessReview',
+  'authentication.k8s.io/v1/TokenRequest': 'TokenRequest',
+  'v1/ResourceQuota': 'ResourceQuota',
+  'v1/LimitRange': 'LimitRange',
 };

@@ -11,7 +11,7 @@ import type { KindStrategy } from '../validation/types.js';
 
 /** The subresources a resource may serve. */
 export type Subresource =
-  'status' | 'scale' | 'binding' | 'log' | 'exec' | 'attach' | 'portforward' | 'eviction' | 'proxy';
+  'status' | 'scale' | 'binding' | 'log' | 'exec' | 'attach' | 'portforward' | 'eviction' | 'proxy' | 'token';
 
 /** Reads one selectable field of an object as the string a field selector compares. */
 export type FieldGetter = (obj: KubeObject) => string | undefined;

@@ -32,6 +32,12 @@ export interface RestDeps {
   /** Admission steps that only accept or reject; they run after validation. */
   readonly validating: readonly AdmissionStep[];
   readonly formatSelector: SelectorFormatter;
+  /**
+   * Runs after an object was created (not on dry runs), before the client hears back: what a
+   * controller would do at once, done in the request (a new namespace's `default`
+   * ServiceAccount), so the next request can rely on it.
+   */
+  readonly afterCreate?: (def: ResourceDefinition, obj: KubeObject) => Promise<void>;
 }
 
 /** How many times a write is retried when another writer got in between (unconditional writes only). */
@@ -409,7 +415,9 @@ export class Rest {
           apiVersion: groupVersion(def),
         });
     if (opts.dryRun) return stored;
-    return this.deps.store.create(def, stored, joinExtra(mutated, validated));
+    const created = await this.deps.store.create(def, stored, joinExtra(mutated, validated));
+    await this.deps.afterCreate?.(def, created);
+    return created;
   }
 
   private async updatePrepared(

@@ -9,6 +9,8 @@ import { MvccError, NodeError } from '@bosun/raft-kv';
 import { ApiError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { ResourceDefinition } from '../registry/definition.js';
+import type { ValueTransformer } from './encryption.js';
+import { EncryptionError, isEncryptedValue } from './encryption.js';
 
 /** Extra compares and operations to run in the same txn as an object write (allocations). */
 export interface TxnExtra {
@@ -44,12 +46,30 @@ export interface ListOptions {
   readonly startKey?: string;
 }
 
+/** How an ObjectStore is configured. */
+export interface ObjectStoreOptions {
+  /**
+   * The transformer of each resource's stored values (encryption at rest), or undefined to store
+   * it as plain JSON. Called once per resource; the answer is kept.
+   */
+  readonly transformers?: (def: ResourceDefinition) => ValueTransformer | undefined;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The store's view of objects. */
 export class ObjectStore {
-  constructor(readonly kv: KV) {}
+  private readonly transformers: ((def: ResourceDefinition) => ValueTransformer | undefined) | undefined;
+  /** Each resource's transformer by its key prefix (`/registry/<group>/<resource>/`), once asked. */
+  private readonly transformerByPrefix = new Map<string, ValueTransformer | undefined>();
+
+  constructor(
+    readonly kv: KV,
+    options: ObjectStoreOptions = {},
+  ) {
+    this.transformers = options.transformers;
+  }
 
   /** The key of one object. */
   key(def: ResourceDefinition, namespace: string | undefined, name: string): string {
@@ -62,24 +82,48 @@ export class ObjectStore {
     return def.namespaced && namespace !== undefined && namespace !== '' ? `${base}${namespace}/` : base;
   }
 
-  /** An object as read from the store, with resourceVersion set. */
-  decode(kv: KeyValue): KubeObject {
-    const obj = JSON.parse(decoder.decode(kv.value)) as KubeObject;
+  /**
+   * An object as read from the store, with resourceVersion set. `def` chooses the transformer;
+   * without it, the transformer of the resource the key belongs to, if this store has used it.
+   * A value that cannot be decrypted throws InternalError.
+   */
+  decode(kv: KeyValue, def?: ResourceDefinition): KubeObject {
+    let value = kv.value;
+    const transformer = def !== undefined ? this.transformerFor(def) : this.transformerForKey(kv.key);
+    if (transformer !== undefined) {
+      const key = decoder.decode(kv.key);
+      try {
+        value = transformer.fromStorage(value, { key });
+      } catch (err) {
+        if (err instanceof EncryptionError) throw new ApiError('InternalError', err.message);
+        throw err;
+      }
+    } else if (isEncryptedValue(value)) {
+      throw new ApiError('InternalError', 'unable to decrypt: encryption at rest is not configured for this resource');
+    }
+    const obj = JSON.parse(decoder.decode(value)) as KubeObject;
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
   }
 
-  /** The bytes stored for an object (resourceVersion is not stored). */
-  encode(obj: KubeObject): Uint8Array {
+  /**
+   * The bytes stored for an object (resourceVersion is not stored); with `def`, transformed
+   * (encrypted) for the object's key when the resource has a transformer.
+   */
+  encode(obj: KubeObject, def?: ResourceDefinition): Uint8Array {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    return encoder.encode(JSON.stringify({ ...obj, metadata }));
+    const plain = encoder.encode(JSON.stringify({ ...obj, metadata }));
+    const transformer = def === undefined ? undefined : this.transformerFor(def);
+    if (transformer === undefined || def === undefined) return plain;
+    const key = this.key(def, obj.metadata.namespace, obj.metadata.name ?? '');
+    return transformer.toStorage(plain, { key });
   }
 
   /** One object, or undefined; linearizable. */
   async get(def: ResourceDefinition, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
     const res = await storeCall(() => this.kv.range(this.key(def, namespace, name)));
     const kv = res.kvs[0];
-    return kv === undefined ? undefined : this.decode(kv);
+    return kv === undefined ? undefined : this.decode(kv, def);
   }
 
   /** Creates an object that must not exist yet; resolves with it as stored. */
@@ -88,7 +132,7 @@ export class ObjectStore {
     const res = await storeCall(() =>
       this.kv.txn({
         compare: [{ key, target: 'createRevision', result: '=', value: 0 }, ...(extra.compare ?? [])],
-        success: [{ type: 'put', key, value: this.encode(obj) }, ...(extra.success ?? [])],
+        success: [{ type: 'put', key, value: this.encode(obj, def) }, ...(extra.success ?? [])],
         failure: [{ type: 'range', key, keysOnly: true }],
       }),
     );
@@ -116,7 +160,7 @@ export class ObjectStore {
     const res = await storeCall(() =>
       this.kv.txn({
         compare: [{ key, target: 'modRevision', result: '=', value: expectedRevision }, ...(extra.compare ?? [])],
-        success: [{ type: 'put', key, value: this.encode(obj) }, ...(extra.success ?? [])],
+        success: [{ type: 'put', key, value: this.encode(obj, def) }, ...(extra.success ?? [])],
         failure: [{ type: 'range', key, keysOnly: true }],
       }),
     );
@@ -157,7 +201,7 @@ export class ObjectStore {
       }),
     );
     const kvs = limit > 0 ? res.kvs.slice(0, limit) : res.kvs;
-    const items = kvs.map((kv) => this.decode(kv));
+    const items = kvs.map((kv) => this.decode(kv, def));
     const revision = res.header.revision;
     const extra = res.kvs[limit];
     if (limit > 0 && extra !== undefined) {
@@ -170,6 +214,27 @@ export class ObjectStore {
   async revision(): Promise<number> {
     const res = await storeCall(() => this.kv.range('/registry/', { rangeEnd: '/registry0', countOnly: true }));
     return res.header.revision;
+  }
+
+  /** The transformer of a resource's values (memoized by the resource's key prefix). */
+  private transformerFor(def: ResourceDefinition): ValueTransformer | undefined {
+    if (this.transformers === undefined) return undefined;
+    const prefix = this.prefix(def);
+    if (!this.transformerByPrefix.has(prefix)) this.transformerByPrefix.set(prefix, this.transformers(def));
+    return this.transformerByPrefix.get(prefix);
+  }
+
+  /** The transformer of the resource a raw key belongs to, if it has been asked for. */
+  private transformerForKey(rawKey: Uint8Array): ValueTransformer | undefined {
+    if (this.transformerByPrefix.size === 0) return undefined;
+    const key = decoder.decode(rawKey);
+    // `/registry/<group>/<resource>/...`: the prefix ends at the fourth slash.
+    let end = -1;
+    for (let i = 0; i < 4; i++) {
+      end = key.indexOf('/', end + 1);
+      if (end < 0) return undefined;
+    }
+    return this.transformerByPrefix.get(key.slice(0, end + 1));
   }
 
   private writeFailure(def: ResourceDefinition, name: string, current: unknown, expected: number): ApiError {

@@ -4,6 +4,8 @@ import { strategyFor, strategyKinds } from './index.js';
 
 t.test('every kind with a strategy is found by its kind key', async (t) => {
   const keys: [string, string][] = [
+    ['', 'ResourceQuota'],
+    ['', 'LimitRange'],
     ['', 'Pod'],
     ['', 'Service'],
     ['', 'Namespace'],

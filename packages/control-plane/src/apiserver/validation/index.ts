@@ -6,11 +6,13 @@ import { deploymentStrategy } from './deployment.js';
 import { endpointsStrategy } from './endpoints.js';
 import { eventStrategy } from './event.js';
 import { leaseStrategy } from './lease.js';
+import { limitRangeStrategy } from './limit-range.js';
 import { namespaceStrategy } from './namespace.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
 import { replicaSetStrategy } from './replicaset.js';
+import { resourceQuotaStrategy } from './resource-quota.js';
 import { serviceAccountStrategy } from './service-account.js';
 import { serviceStrategy } from './service.js';
 import type { KindStrategy } from './types.js';
@@ -26,6 +28,8 @@ const STRATEGIES: ReadonlyMap<string, KindStrategy> = new Map<string, KindStrate
   ['ServiceAccount', serviceAccountStrategy],
   ['Endpoints', endpointsStrategy],
   ['Event', eventStrategy],
+  ['ResourceQuota', resourceQuotaStrategy],
+  ['LimitRange', limitRangeStrategy],
   ['Deployment.apps', deploymentStrategy],
   ['ReplicaSet.apps', replicaSetStrategy],
   ['Lease.coordination.k8s.io', leaseStrategy],
@@ -50,8 +54,10 @@ export { configMapStrategy, secretStrategy } from './config.js';
 export { endpointsStrategy } from './endpoints.js';
 export { eventStrategy } from './event.js';
 export { leaseStrategy } from './lease.js';
+export { limitRangeStrategy } from './limit-range.js';
 export { namespaceStrategy } from './namespace.js';
 export { nodeStrategy } from './node.js';
 export { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
+export { resourceQuotaStrategy } from './resource-quota.js';
 export { serviceAccountStrategy } from './service-account.js';
 export { serviceStrategy } from './service.js';

@@ -219,7 +219,7 @@ export class WatchCache {
       const key = Buffer.from(e.kv.key).toString('utf8');
       const prev = this.objects.get(key);
       if (e.type === 'put') {
-        const object = this.store.decode(e.kv as Parameters<ObjectStore['decode']>[0]);
+        const object = this.store.decode(e.kv as Parameters<ObjectStore['decode']>[0], this.def);
         this.objects.set(key, object);
         this.reindex(key, prev, object);
         this.record({ revision, key, object, prev, deleted: false });
