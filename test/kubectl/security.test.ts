@@ -1,6 +1,7 @@
 // The door of a default (secure) `bosun server`, with the real kubectl: users from client
 // certificates and tokens, RBAC as Kubernetes has it, the node authorizer, and 401 for
 // anyone who cannot prove who they are.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import {
 import { Cluster, findKubectls } from './harness.js';
 import type { Kubectl } from './harness.js';
 
+const BIN = new URL('../../packages/cli/src/bin.ts', import.meta.url).pathname;
 const kubectls = findKubectls();
 const k = kubectls.get(32) ?? kubectls.get(33) ?? kubectls.get(27) ?? [...kubectls.values()][0];
 
@@ -149,6 +151,24 @@ if (k === undefined) {
       (await as(tokenConfig, ['get', 'pods'])).stderr,
       /User "system:serviceaccount:default:robot" cannot list/,
       'a requested token authenticates',
+    );
+    // A join token from `bosun token create` authenticates as a bootstrapper.
+    const joinRun = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', BIN, 'token', 'create', '--kubeconfig', cluster.kubeconfig, '--ttl', '1h'],
+      { encoding: 'utf8' },
+    );
+    t.equal(joinRun.status, 0, joinRun.stderr);
+    const joinToken = joinRun.stdout.trim();
+    t.match(joinToken, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    writeFileSync(
+      tokenConfig,
+      kubeconfigYaml({ server: cluster.url, caData: ca, token: joinToken, userName: 'joiner' }),
+    );
+    t.match(
+      (await as(tokenConfig, ['get', 'pods'])).stderr,
+      new RegExp(`User "system:bootstrap:${joinToken.slice(0, 6)}" cannot list`),
+      'the join token authenticates',
     );
     // A new namespace gets its default ServiceAccount at once.
     t.equal((await admin(['create', 'namespace', 'fresh'])).code, 0);

@@ -18,6 +18,7 @@ import { registerAnnotate } from './commands/annotate.js';
 import { registerConfig } from './commands/config.js';
 import { registerUp } from './commands/up.js';
 import { registerDown } from './commands/down.js';
+import { registerToken } from './commands/token.js';
 import { CLI_VERSION } from './version.js';
 
 /** Where a command writes: injectable so that tests capture output without a subprocess. */
@@ -62,6 +63,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerConfig(program, io);
   registerUp(program, io);
   registerDown(program, io);
+  registerToken(program, io);
   return program;
 }
 

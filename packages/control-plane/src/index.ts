@@ -26,3 +26,4 @@ export { issueServiceAccountToken } from './auth/serviceaccount-tokens.js';
 export { SERVICE_ACCOUNT_AUDIENCE } from './apiserver/security.js';
 export type { SecurityOptions } from './apiserver/security.js';
 export type { UserInfo } from './auth/user.js';
+export { bootstrapTokenSecret, generateBootstrapToken } from './auth/bootstrap-tokens.js';
