@@ -13,6 +13,7 @@ import { podReferences } from '../../authz/pod-references.js';
 import { ApiError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { isObject } from '../api/types.js';
+import { admissionForbidden as forbidden } from './types.js';
 import type { AdmissionRequest, AdmissionStep } from './types.js';
 
 /** The annotation that marks a mirror pod. */
@@ -248,20 +249,4 @@ function verbOf(operation: Operation): string {
     case 'DELETE':
       return 'delete';
   }
-}
-
-/** Kubernetes' admission.NewForbidden: `<resource> "name" is forbidden: <reason>`. */
-function forbidden(req: AdmissionRequest, reason: string): ApiError {
-  const meta = req.object.metadata;
-  const name =
-    meta.name !== undefined && meta.name !== ''
-      ? meta.name
-      : meta.generateName !== undefined && meta.generateName !== ''
-        ? meta.generateName
-        : 'Unknown';
-  return new ApiError('Forbidden', `${resourceOf(req)} "${name}" is forbidden: ${reason}`, {
-    name,
-    group: req.def.group,
-    kind: req.def.plural,
-  });
 }

@@ -7,9 +7,9 @@
  * templates of workload resources (Deployments, ReplicaSets, ...) as warnings only. The checks
  * are always those of the latest version; a `-version` label only names it in messages.
  */
-import { ApiError } from '../api/errors.js';
 import type { KubeObject, ObjectMeta } from '../api/types.js';
 import { isObject } from '../api/types.js';
+import { admissionForbidden as forbidden } from './types.js';
 import type { AdmissionRequest, AdmissionStep } from './types.js';
 
 /** A Pod Security Standards level. */
@@ -599,21 +599,4 @@ export function podSecurity(options: PodSecurityOptions): AdmissionStep {
       }
     },
   };
-}
-
-/** Kubernetes' admission.NewForbidden: `pods "name" is forbidden: <reason>`. */
-function forbidden(req: AdmissionRequest, reason: string): ApiError {
-  const meta = req.object.metadata;
-  const name =
-    meta.name !== undefined && meta.name !== ''
-      ? meta.name
-      : meta.generateName !== undefined && meta.generateName !== ''
-        ? meta.generateName
-        : 'Unknown';
-  const resource = req.def.group === '' ? req.def.plural : `${req.def.plural}.${req.def.group}`;
-  return new ApiError('Forbidden', `${resource} "${name}" is forbidden: ${reason}`, {
-    name,
-    group: req.def.group,
-    kind: req.def.plural,
-  });
 }

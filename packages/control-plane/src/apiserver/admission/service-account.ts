@@ -11,9 +11,9 @@
  * One deviation from Kubernetes: a pod with `automountServiceAccountToken: false` is admitted
  * even when its account does not exist yet (it needs nothing from it).
  */
-import { ApiError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { isObject } from '../api/types.js';
+import { admissionForbidden as forbidden } from './types.js';
 import type { AdmissionRequest, AdmissionStep } from './types.js';
 
 /** The ServiceAccount a pod runs as when it names none. */
@@ -167,21 +167,4 @@ function checkMirrorPod(req: AdmissionRequest, spec: Record<string, unknown>): v
       if (usesSecret) throw forbidden(req, 'a mirror pod may not reference secrets');
     }
   }
-}
-
-/** Kubernetes' admission.NewForbidden: `pods "name" is forbidden: <reason>`. */
-function forbidden(req: AdmissionRequest, reason: string): ApiError {
-  const meta = req.object.metadata;
-  const name =
-    meta.name !== undefined && meta.name !== ''
-      ? meta.name
-      : meta.generateName !== undefined && meta.generateName !== ''
-        ? meta.generateName
-        : 'Unknown';
-  const resource = req.def.group === '' ? req.def.plural : `${req.def.plural}.${req.def.group}`;
-  return new ApiError('Forbidden', `${resource} "${name}" is forbidden: ${reason}`, {
-    name,
-    group: req.def.group,
-    kind: req.def.plural,
-  });
 }

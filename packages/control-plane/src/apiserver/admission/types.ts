@@ -5,6 +5,7 @@
  * the object it belongs to commit together or not at all).
  */
 import type { UserInfo } from '../../auth/user.js';
+import { ApiError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import type { TxnExtra } from '../storage/object-store.js';
@@ -41,4 +42,21 @@ export async function runAdmission(steps: readonly AdmissionStep[], request: Adm
     success.push(...(extra.success ?? []));
   }
   return { compare, success };
+}
+
+/** Kubernetes' admission.NewForbidden: `<resource> "name" is forbidden: <reason>` (403). */
+export function admissionForbidden(req: AdmissionRequest, reason: string): ApiError {
+  const meta = req.object.metadata;
+  const name =
+    meta.name !== undefined && meta.name !== ''
+      ? meta.name
+      : meta.generateName !== undefined && meta.generateName !== ''
+        ? meta.generateName
+        : 'Unknown';
+  const resource = req.def.group === '' ? req.def.plural : `${req.def.plural}.${req.def.group}`;
+  return new ApiError('Forbidden', `${resource} "${name}" is forbidden: ${reason}`, {
+    name,
+    group: req.def.group,
+    kind: req.def.plural,
+  });
 }
