@@ -138,6 +138,7 @@ export class ApiServer {
         server.cacheFor(namespaces, store).get(undefined, name) ?? (await store.get(namespaces, undefined, name)),
     );
     const limitRanges = registry.kind('LimitRange') as ResourceDefinition;
+    const quotas = registry.kind('ResourceQuota') as ResourceDefinition;
     const serviceAccounts = registry.kind('ServiceAccount') as ResourceDefinition;
     const nodes = registry.kind('Node') as ResourceDefinition;
     // LimitRanges from the watch cache: they change rarely and every pod create reads them.
@@ -176,6 +177,8 @@ export class ApiServer {
         // Last: it joins the write's txn with the quotas' new usage.
         resourceQuota({
           store,
+          mayHaveQuotas: (namespace) =>
+            server.cacheFor(quotas, store).list({ namespace, matches: () => true }).items.length > 0,
           resource: (group, plural) => registry.resources.find((d) => d.group === group && d.plural === plural),
         }),
       ],

@@ -31,6 +31,13 @@ export interface ResourceQuotaDeps {
   readonly store: ObjectStore;
   /** The served resource with this group and plural, or undefined (for `count/<resource>`). */
   readonly resource: (group: string, plural: string) => ResourceDefinition | undefined;
+  /**
+   * A fast answer to "may this namespace have quotas?" (the watch cache's view). When it says
+   * no, the write is not checked: a quota created within the cache's lag (milliseconds) is not
+   * yet enforced, the window kube-apiserver's quota lister has too. When it says yes, quotas are
+   * read from the store and their usage joins the write's txn.
+   */
+  readonly mayHaveQuotas?: (namespace: string) => boolean;
 }
 
 /** Usage by quota resource name. */
@@ -230,6 +237,7 @@ export function resourceQuota(deps: ResourceQuotaDeps): AdmissionStep {
         obj['status'] = statusOf(obj, await currentUsage(namespace, hardOf(obj).keys()));
         return;
       }
+      if (deps.mayHaveQuotas?.(namespace) === false) return;
       const quotas = (await store.list(quotaDef, { namespace })).items.filter((q) => !scoped(q));
       if (quotas.length === 0) return;
       const next = usageOf(req.def, obj);
