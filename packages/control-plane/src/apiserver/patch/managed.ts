@@ -45,6 +45,26 @@ export function trackedPart(obj: KubeObject | Record<string, unknown>, subresour
   return out;
 }
 
+/**
+ * The tracked part of an object as a read-only view: like {@link trackedPart} but sharing the
+ * object's values instead of copying them (for diffs, which never write).
+ */
+export function trackedView(obj: KubeObject | Record<string, unknown>, subresource?: string): Record<string, unknown> {
+  if (subresource === 'status') return obj['status'] === undefined ? {} : { status: obj['status'] };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === 'apiVersion' || key === 'kind' || key === 'status') continue;
+    if (key === 'metadata' && isObject(value)) {
+      const metadata: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) if (!UNTRACKED_METADATA.includes(k)) metadata[k] = v;
+      if (Object.keys(metadata).length > 0) out[key] = metadata;
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
 /** A managedFields entry with its fields as a set. */
 export interface ManagerFields {
   readonly entry: ManagedFieldsEntry;

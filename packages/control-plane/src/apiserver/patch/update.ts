@@ -6,7 +6,7 @@ import type { KubeObject } from '../api/types.js';
 import { kindKey } from '../api/types.js';
 import { jsonEqual } from './json.js';
 import { patchSchemaFor } from './kinds.js';
-import { decodeManagedFields, encodeManagedFields, isEntryOf, trackedPart } from './managed.js';
+import { decodeManagedFields, encodeManagedFields, isEntryOf, trackedView } from './managed.js';
 import type { ManagerFields } from './managed.js';
 import { diffFields } from './paths.js';
 
@@ -37,9 +37,10 @@ export function recordUpdate(input: UpdateInput): KubeObject {
   if (sentFields !== undefined && !jsonEqual(sentFields, storedFields ?? [])) return after;
 
   const schema = patchSchemaFor(schemaKey(after));
+  // Views, not copies: the diff only reads.
   const { changed, removed } = diffFields(
-    before === undefined ? {} : trackedPart(before, subresource),
-    trackedPart(after, subresource),
+    before === undefined ? {} : trackedView(before, subresource),
+    trackedView(after, subresource),
     schema,
   );
   const managers = decodeManagedFields(storedFields);
