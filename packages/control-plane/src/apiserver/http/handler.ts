@@ -376,6 +376,13 @@ export class ApiHandler {
     const write = { ...writeOptions(params, req.headers['user-agent']), ...(user === undefined ? {} : { user }) };
     switch (verb) {
       case 'get': {
+        if (t.subresource === '' && rendering.type === 'json') {
+          // The stored text, served as it is (with its resourceVersion).
+          const text = await this.deps.store.getJson(def, ns, t.name ?? '');
+          if (text === undefined) throw ApiError.notFound(def, t.name ?? '');
+          sendJsonText(res, 200, text);
+          return 200;
+        }
         const obj = await rest.get(def, ns, t.name ?? '', t.subresource);
         return this.sendObject(res, def, obj, rendering, 200, params);
       }

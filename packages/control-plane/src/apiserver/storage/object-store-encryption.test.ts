@@ -41,7 +41,7 @@ t.test('Secrets are encrypted in the store and read back decrypted; other resour
   t.notMatch(rawText, PASSWORD, 'the data is not in the store');
   t.notMatch(rawText, /password/, 'nor are the data keys');
   const rawCm = (await store.range('/registry/core/configmaps/default/c')).kvs[0];
-  t.match(Buffer.from(rawCm?.value ?? []).toString('utf8'), /^\{"apiVersion":"v1"/, 'ConfigMaps are plain JSON');
+  t.match(Buffer.from(rawCm?.value ?? []).toString('utf8'), /^\{"metadata":\{"name":"c"/, 'ConfigMaps are plain JSON');
 
   const got = await objects.get(secrets, 'default', 'db');
   t.same(got?.['data'], { password: PASSWORD });

@@ -92,3 +92,28 @@ t.test('list pages in key order at one revision; a namespace narrows the prefix'
     ['a', 'b', 'c', 'd', 'e', 'z'],
   );
 });
+
+t.test('getJson serves the stored text with the resourceVersion, equal to the decoded object', async (t) => {
+  const { store, close } = await tempStore();
+  t.teardown(close);
+  const objects = new ObjectStore(store);
+  const created = await objects.create(pods, { ...pod('a'), spec: { nodeName: 'n', containers: [{ name: 'c' }] } });
+  const text = await objects.getJson(pods, 'default', 'a');
+  t.ok(text?.startsWith('{"metadata":{"resourceVersion":'), 'metadata first, resourceVersion spliced in');
+  t.same(JSON.parse(text ?? '{}'), await objects.get(pods, 'default', 'a'));
+  t.equal(
+    (JSON.parse(text ?? '{}') as { metadata: { resourceVersion: string } }).metadata.resourceVersion,
+    created.metadata.resourceVersion,
+  );
+  t.equal(await objects.getJson(pods, 'default', 'missing'), undefined);
+  // A value written in another key order (before metadata came first) is decoded and printed.
+  await store.put(
+    '/registry/core/pods/default/old',
+    JSON.stringify({ kind: 'Pod', metadata: { name: 'old', namespace: 'default' } }),
+  );
+  const old = JSON.parse((await objects.getJson(pods, 'default', 'old')) ?? '{}') as {
+    metadata: { name: string; resourceVersion: string };
+  };
+  t.equal(old.metadata.name, 'old');
+  t.match(old.metadata.resourceVersion, /^\d+$/);
+});
