@@ -8,7 +8,8 @@ import { fieldError } from '../api/errors.js';
 import type { FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { isObject } from '../api/types.js';
-import { kindStrategy, record, sameJson, text } from './kind-helpers.js';
+import { sameJson } from './json-equal.js';
+import { kindStrategy, record, text } from './kind-helpers.js';
 import { dns1123Subdomain } from './names.js';
 import type { KindStrategy } from './types.js';
 

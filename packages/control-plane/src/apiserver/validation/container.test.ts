@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { FieldError } from '../api/errors.js';
-import { defaultContainer, defaultPullPolicy, envVarName, portName, validateContainer } from './container.js';
+import { defaultContainer, defaultPullPolicy, envVarName, validateContainer } from './container.js';
+import { portName } from './names.js';
 
 const brief = (errors: FieldError[]): string[] => errors.map((e) => `${e.type} ${e.field}`);
 const path = 'spec.containers[0]';

@@ -6,7 +6,7 @@
 import { fieldError } from '../api/errors.js';
 import type { FieldError } from '../api/errors.js';
 import { isObject } from '../api/types.js';
-import { dns1123Label, qualifiedName } from './names.js';
+import { dns1123Label, portName, qualifiedName } from './names.js';
 import { QUANTITY_PATTERN, compareQuantities, parseQuantity, ZERO_QUANTITY } from './quantity.js';
 
 type JsonMap = Record<string, unknown>;
@@ -96,19 +96,6 @@ function oneOf(value: unknown, path: string, supported: readonly string[]): Fiel
   return typeof value === 'string' && supported.includes(value)
     ? []
     : [fieldError.notSupported(path, value, supported)];
-}
-
-/** The problems of a port name (IANA_SVC_NAME), as Kubernetes' IsValidPortName words them. */
-export function portName(value: string): string[] {
-  const errors: string[] = [];
-  if (value.length > 15) errors.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(value)) {
-    errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  }
-  if (!/[a-z]/.test(value)) errors.push('must contain at least one letter (a-z)');
-  if (value.includes('--')) errors.push('must not contain consecutive hyphens');
-  if (value.startsWith('-') || value.endsWith('-')) errors.push('must not begin or end with a hyphen');
-  return errors;
 }
 
 const PORT_RANGE = 'must be between 1 and 65535, inclusive';

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { isCIDR, isIP, isIPv4, portName, portNumOrName, protocol, sameJson } from './kind-helpers.js';
+import { isCIDR, isIP, isIPv4, portNumOrName, protocol } from './kind-helpers.js';
+import { sameJson } from './json-equal.js';
+import { portName } from './names.js';
 
 t.test('IP and CIDR checks', async (t) => {
   const ips: [string, boolean, boolean][] = [

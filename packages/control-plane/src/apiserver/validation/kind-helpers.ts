@@ -9,6 +9,7 @@ import { fieldError } from '../api/errors.js';
 import { isObject } from '../api/types.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { portName } from './names.js';
 import type { KindStrategy } from './types.js';
 
 /** What a kind contributes to its strategy; metadata is checked around it. */
@@ -104,18 +105,6 @@ export function portNumber(value: unknown): string[] {
   return [];
 }
 
-/** The problems of a port name (IANA_SVC_NAME): 1–15 lower-case alphanumerics or '-', with a letter. */
-export function portName(value: string): string[] {
-  const errors: string[] = [];
-  if (value.length > 15) errors.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(value))
-    errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (value.includes('--')) errors.push('must not contain consecutive hyphens');
-  if (!/[a-z]/.test(value)) errors.push('must contain at least one letter (a-z)');
-  if (value.startsWith('-') || value.endsWith('-')) errors.push('must not begin or end with a hyphen');
-  return errors;
-}
-
 /** The problems of a port given by number or by name (a Service's targetPort, a probe's port). */
 export function portNumOrName(path: string, value: unknown): FieldError[] {
   if (typeof value === 'number') return portNumber(value).map((e) => fieldError.invalid(path, value, e));
@@ -131,22 +120,4 @@ export function protocol(path: string, value: unknown): FieldError[] {
   const supported = ['SCTP', 'TCP', 'UDP'];
   if (value === undefined || value === '') return [fieldError.required(path)];
   return supported.includes(text(value)) ? [] : [fieldError.notSupported(path, value, supported)];
-}
-
-/** Whether two JSON values are equal (for immutable fields). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (isObject(value)) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .filter((k) => value[k] !== undefined)
-        .map((k) => [k, canonical(value[k])]),
-    );
-  }
-  return value;
 }

@@ -82,3 +82,16 @@ export function labelValue(value: string): string[] {
   }
   return errors;
 }
+
+/** The problems of a port name (IANA_SVC_NAME), as Kubernetes' IsValidPortName words them. */
+export function portName(value: string): string[] {
+  const errors: string[] = [];
+  if (value.length > 15) errors.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(value)) {
+    errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  }
+  if (!/[a-z]/.test(value)) errors.push('must contain at least one letter (a-z)');
+  if (value.includes('--')) errors.push('must not contain consecutive hyphens');
+  if (value.startsWith('-') || value.endsWith('-')) errors.push('must not begin or end with a hyphen');
+  return errors;
+}

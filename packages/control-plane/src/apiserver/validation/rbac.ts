@@ -6,7 +6,8 @@ import { fieldError } from '../api/errors.js';
 import type { FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { isObject } from '../api/types.js';
-import { kindStrategy, list, record, sameJson, text } from './kind-helpers.js';
+import { sameJson } from './json-equal.js';
+import { kindStrategy, list, record, text } from './kind-helpers.js';
 import { dns1123Subdomain } from './names.js';
 import type { KindStrategy } from './types.js';
 
