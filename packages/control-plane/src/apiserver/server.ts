@@ -164,9 +164,7 @@ export class ApiServer {
         }),
         limits.mutating,
       ],
-      // Lifecycle again: deletes (which only run validating steps) must not remove an initial namespace.
       validating: [
-        lifecycle,
         podSecurity({
           getNamespace: async (name) =>
             server.cacheFor(namespaces, store).get(undefined, name) ?? (await store.get(namespaces, undefined, name)),

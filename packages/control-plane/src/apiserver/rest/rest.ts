@@ -180,8 +180,9 @@ export class Rest {
     opts: WriteOptions,
   ): Promise<WriteResult> {
     const dryRun = opts.dryRun;
-    // Validating admission sees every delete, also those that only mark the object.
-    await runAdmission(this.deps.validating, {
+    // Every admission step sees the delete once, also one that only marks the object; the
+    // txn extras (released allocations) join the store delete when there is one.
+    const extra = await runAdmission([...this.deps.mutating, ...this.deps.validating], {
       operation: 'DELETE',
       def,
       subresource: '',
@@ -229,15 +230,6 @@ export class Rest {
       const stored = await this.deps.store.update(def, next, Number(current.metadata.resourceVersion));
       return { object: stored, created: false, warnings: [] };
     }
-    const extra = await runAdmission(this.deps.mutating, {
-      operation: 'DELETE',
-      def,
-      subresource: '',
-      object: current,
-      old: current,
-      dryRun,
-      ...userOf(opts),
-    });
     if (dryRun) return { object: current, created: false, warnings: [] };
     const revision = await this.deps.store.delete(def, current, Number(current.metadata.resourceVersion), extra);
     return {
