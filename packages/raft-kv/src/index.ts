@@ -78,9 +78,9 @@ export type { StorageErrorCode } from './storage/index.js';
 
 // The client protocol: a member's server, and the remote client with the same KV API.
 export { startKvServer, KvServer, KvMetrics, statusHealthCheck } from './server/index.js';
-export type { HealthCheck, HealthReport, KvServerOptions, MemberGauges } from './server/index.js';
+export type { HealthCheck, HealthReport, KvServerOptions, KvServerTls, MemberGauges } from './server/index.js';
 export { connect, KvClient, ClientError, isClientError, keepAliveForever } from './client/index.js';
-export type { ClientErrorCode, ConnectOptions, LeaseKeeper, LeaseKeeperOptions } from './client/index.js';
+export type { ClientErrorCode, ClientTls, ConnectOptions, LeaseKeeper, LeaseKeeperOptions } from './client/index.js';
 
 // The peer transport between members.
 export { WsTransport } from './transport/index.js';

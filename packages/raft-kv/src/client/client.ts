@@ -25,7 +25,7 @@ import type { MemberListResponse } from '../store/admin.js';
 import type { KV, KvRangeOptions, KvWatch, StoreStatus } from '../store/kv.js';
 import { DEFAULT_KV_PATH, DEFAULT_WATCH_WINDOW } from '../server/protocol.js';
 import type { KvMethod } from '../server/protocol.js';
-import type { Connection } from './connection.js';
+import type { ClientTls, Connection } from './connection.js';
 import { ClientError } from './errors.js';
 import { keepAliveForever } from './lease-keeper.js';
 import type { LeaseKeeper, LeaseKeeperOptions } from './lease-keeper.js';
@@ -35,10 +35,15 @@ import { WatchStreams } from './watch-streams.js';
 
 /** How to connect a {@link KvClient}. */
 export interface ConnectOptions {
-  /** The members' endpoints: `ws://host:port/kv`, `http://host:port` or `host:port`. */
+  /**
+   * The members' endpoints: `ws://host:port/kv`, `http://host:port` or `host:port` (wss://,
+   * https://: over TLS; `host:port` too when `tls` is given).
+   */
   readonly endpoints: readonly string[];
   /** Sent as `Authorization: Bearer <token>`. */
   readonly token?: string;
+  /** The CA to trust and the client certificate to present on wss:// and https:// endpoints. */
+  readonly tls?: ClientTls;
   /** The deadline of each request, retries included (ms; 10 000 by default). */
   readonly timeoutMs?: number;
   /** The longest wait for one connection to open (ms; 2 000 by default). */
@@ -78,14 +83,19 @@ export class KvClient implements KV {
   /** Use {@link connect}. */
   constructor(options: ConnectOptions) {
     const path = options.path ?? DEFAULT_KV_PATH;
+    const tls = options.tls;
+    if (tls !== undefined && (tls.cert === undefined) !== (tls.key === undefined)) {
+      throw new Error('a client certificate needs its key (tls.cert and tls.key go together)');
+    }
     this.pool = new EndpointPool(
-      options.endpoints.map((e) => endpointUrl(e, path)),
+      options.endpoints.map((e) => endpointUrl(e, path, tls !== undefined)),
       {
         maxRequestBytes: options.maxRequestBytes ?? 8 * 1024 * 1024,
         maxResponseBytes: options.maxResponseBytes ?? 256 * 1024 * 1024,
         pingIntervalMs: options.pingIntervalMs ?? 10_000,
         connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
         ...(options.token !== undefined ? { token: options.token } : {}),
+        ...(tls !== undefined ? { tls } : {}),
       },
     );
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -269,9 +279,12 @@ export class KvClient implements KV {
   }
 }
 
-/** The WebSocket URL of an endpoint written as `ws://host:port/path`, `http://host:port` or `host:port`. */
-export function endpointUrl(endpoint: string, path: string = DEFAULT_KV_PATH): string {
-  const withScheme = /^[a-z]+:\/\//i.test(endpoint) ? endpoint : `ws://${endpoint}`;
+/**
+ * The WebSocket URL of an endpoint written as `ws://host:port/path`, `http://host:port` or
+ * `host:port` (http:// becomes ws://, https:// wss://; `host:port` is wss:// when `secure`).
+ */
+export function endpointUrl(endpoint: string, path: string = DEFAULT_KV_PATH, secure = false): string {
+  const withScheme = /^[a-z]+:\/\//i.test(endpoint) ? endpoint : `${secure ? 'wss' : 'ws'}://${endpoint}`;
   const url = new URL(withScheme);
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';

@@ -12,9 +12,26 @@ import { decodeFrame, encodeFrame, parseServerFrame } from '../server/protocol.j
 import type { KvMethod, WatchFrame } from '../server/protocol.js';
 import { ClientError, fromWireError } from './errors.js';
 
+/**
+ * The TLS material of a client, as etcdctl's `--cacert`, `--cert` and `--key` give it (PEM).
+ * Invariant: `cert` and `key` come together.
+ */
+export interface ClientTls {
+  /** The CA that signed the members' certificates (the system's CAs if absent). */
+  readonly ca?: string | Buffer;
+  /** The client certificate, for members that require one (etcd's `--client-cert-auth`). */
+  readonly cert?: string | Buffer;
+  /** The client certificate's private key. */
+  readonly key?: string | Buffer;
+  /** The name the members' certificates are checked against (the endpoint's host by default). */
+  readonly servername?: string;
+}
+
 /** How a {@link Connection} is opened. */
 export interface ConnectionOptions {
   readonly token?: string;
+  /** Used for wss:// endpoints. */
+  readonly tls?: ClientTls;
   /** The largest frame the client sends; larger requests fail with MVCC `requestTooLarge`. */
   readonly maxRequestBytes: number;
   /** The largest frame the client accepts. */
@@ -70,15 +87,24 @@ export class Connection {
     this.pinger.unref();
   }
 
-  /** Opens a connection to `endpoint` (a ws:// URL), failing with `unavailable` by `deadline` (performance.now()). */
+  /**
+   * Opens a connection to `endpoint` (a ws:// or wss:// URL), failing by `deadline`
+   * (performance.now()) with `unavailable`, or with `unauthenticated` when the member refuses
+   * the token or a TLS certificate check fails on either side (see {@link tlsFailure}).
+   */
   static open(endpoint: string, options: ConnectionOptions, deadline: number): Promise<Connection> {
     const timeout = Math.max(1, deadline - performance.now());
+    const tls = options.tls ?? {};
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(endpoint, {
         maxPayload: options.maxResponseBytes,
         handshakeTimeout: timeout,
         perMessageDeflate: false,
         ...(options.token !== undefined ? { headers: { authorization: `Bearer ${options.token}` } } : {}),
+        ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+        ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+        ...(tls.key !== undefined ? { key: tls.key } : {}),
+        ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
       });
       const fail = (error: Error) => {
         ws.removeAllListeners();
@@ -90,9 +116,7 @@ export class Connection {
         const code = res.statusCode === 401 ? 'unauthenticated' : 'unavailable';
         fail(new ClientError(code, `${endpoint} answered HTTP ${res.statusCode ?? '?'}`, { endpoint }));
       });
-      ws.once('error', (e) =>
-        fail(new ClientError('unavailable', `${endpoint}: ${e.message}`, { endpoint, cause: e })),
-      );
+      ws.once('error', (e) => fail(openFailure(endpoint, e, tls)));
       ws.once('open', () => {
         ws.removeAllListeners();
         resolve(new Connection(endpoint, ws, options));
@@ -224,4 +248,64 @@ export class Connection {
     for (const sink of sinks) sink.lost(this);
     for (const listener of this.closeListeners.splice(0)) listener(this);
   }
+}
+
+/** OpenSSL's verdicts on a member's certificate that no retry changes (Node's `error.code`). */
+const UNTRUSTED_CERTIFICATE: ReadonlySet<string> = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'INVALID_CA',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Why a connection failed its TLS certificate checks, in words, or undefined for any other
+ * failure: the member's certificate is not trusted here, or the member refused the client's
+ * certificate (or its absence) with a TLS alert. Both are configuration errors that no retry
+ * changes. (A member that rejects a client certificate from another CA closes the connection
+ * without an alert: that one is seen as a hang-up, see {@link openFailure}.)
+ */
+function tlsFailure(error: Error): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (UNTRUSTED_CERTIFICATE.has(code)) {
+    return `the member's TLS certificate is not trusted (${oneLine(error)}); is the CA that signed it configured?`;
+  }
+  if (/^ERR_SSL_.*ALERT_(CERTIFICATE|BAD_CERTIFICATE|UNKNOWN_CA|UNSUPPORTED_CERTIFICATE)/.test(code)) {
+    return `the member refused the TLS handshake (${oneLine(error)}); it requires a client certificate signed by its CA`;
+  }
+  return undefined;
+}
+
+/** An error's message on one line: of an OpenSSL error (`...:error:0A00010B:SSL routines:func:reason:file:line:`), its reason. */
+function oneLine(error: Error): string {
+  const reason = (error as { reason?: unknown }).reason;
+  if (typeof reason === 'string') return reason;
+  const openssl = /:error:[0-9A-F]+:[^:]*:[^:]*:([^:\n]+)/.exec(error.message);
+  return openssl?.[1] ?? error.message.split('\n')[0] ?? '';
+}
+
+/** The error of a connection that did not open: `unauthenticated` for a TLS refusal, else `unavailable`. */
+function openFailure(endpoint: string, error: Error, tls: ClientTls): ClientError {
+  const refused = tlsFailure(error);
+  if (refused !== undefined) {
+    return new ClientError('unauthenticated', `${endpoint}: ${refused}`, { endpoint, cause: error });
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  const secure = endpoint.startsWith('wss:');
+  let hint = '';
+  if (error.message === 'socket hang up') {
+    if (secure && tls.cert !== undefined) hint = ' (did the member refuse the client certificate? its CA must sign it)';
+    if (!secure) hint = ' (does the member serve TLS? then use https:// or wss://)';
+  } else if (secure && (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(error.message))) {
+    hint = ' (does the member serve plain http? then use http:// or ws://)';
+  }
+  return new ClientError('unavailable', `${endpoint}: ${oneLine(error)}${hint}`, { endpoint, cause: error });
 }

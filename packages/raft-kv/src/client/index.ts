@@ -14,7 +14,7 @@ export type { ClientWatchState, WatchControl } from './watch.js';
 export { WatchStreams } from './watch-streams.js';
 export type { WatchStreamOptions } from './watch-streams.js';
 export { Connection } from './connection.js';
-export type { ConnectionOptions, ConnectionState, WatchSink } from './connection.js';
+export type { ClientTls, ConnectionOptions, ConnectionState, WatchSink } from './connection.js';
 export { EndpointPool } from './pool.js';
 export { backoffMs, isSafeToRetry, nextStep, pauseBeforeAttempt } from './retry.js';
 export type { RetryStep } from './retry.js';

@@ -1,6 +1,6 @@
 import type { ConfChange } from '../raft/types.js';
-import { startKvServer, statusHealthCheck, type KvMetrics, type KvServer } from '../server/index.js';
-import { connect } from '../client/index.js';
+import { startKvServer, statusHealthCheck, type KvMetrics, type KvServer, type KvServerTls } from '../server/index.js';
+import { connect, type ClientTls } from '../client/index.js';
 import { MEMBER_KEY_PREFIX, StoreAdmin, type MemberListResponse } from '../store/admin.js';
 import { openStore, type Store } from '../store/embedded.js';
 import { WsTransport, type TransportTls } from '../transport/index.js';
@@ -11,7 +11,7 @@ export interface MemberOptions {
   readonly dataDir: string;
   /** Where peers reach this member, e.g. http://127.0.0.1:2380. */
   readonly listenPeer: string;
-  /** Where clients reach this member, e.g. http://127.0.0.1:2379. */
+  /** Where clients reach this member, e.g. http://127.0.0.1:2379 (https:// with `clientTls`). */
   readonly listenClient: string;
   /** Every member of a new cluster and its peer URL (this one included). Ignored on restart. */
   readonly initialCluster?: Readonly<Record<string, string>>;
@@ -26,6 +26,12 @@ export interface MemberOptions {
   /** A bearer token clients must present (none: any client may connect). */
   readonly clientToken?: string;
   readonly peerTls?: TransportTls;
+  /**
+   * Serve clients over TLS (etcd's `--cert-file`, `--key-file`, `--trusted-ca-file`,
+   * `--client-cert-auth`). A joining member also presents this certificate, and trusts this
+   * CA, as a client of the cluster it joins.
+   */
+  readonly clientTls?: KvServerTls;
   readonly tickMs?: number;
   readonly electionTick?: number;
   readonly snapshotCount?: number;
@@ -59,6 +65,12 @@ function hostPort(url: string): { host: string; port: number } {
   return { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)) };
 }
 
+/** The client TLS of a joining member: its own client-server certificate and CA, if it has them. */
+function joinTls(tls: KvServerTls | undefined): { tls?: ClientTls } {
+  if (tls === undefined) return {};
+  return { tls: { cert: tls.cert, key: tls.key, ...(tls.ca !== undefined ? { ca: tls.ca } : {}) } };
+}
+
 /**
  * One running member: its store (Raft + WAL + MVCC), the peer transport and the client server.
  * Membership changes carry the new member's peer URL, so every member learns where to send.
@@ -73,6 +85,7 @@ export class Member {
     readonly transport: WsTransport,
     readonly server: KvServer,
     readonly peerURL: string,
+    private readonly clientTls: KvServerTls | undefined,
   ) {}
 
   /** Starts a member: listens for peers, opens (or bootstraps) the store, serves clients. */
@@ -114,6 +127,7 @@ export class Member {
     const { host, port } = hostPort(opts.listenClient);
     const clientToken = opts.clientToken;
     const server = await startKvServer({
+      ...(opts.clientTls !== undefined ? { tls: opts.clientTls } : {}),
       kv: store,
       admin: new StoreAdmin(store),
       host,
@@ -129,9 +143,13 @@ export class Member {
         };
       },
       ...(clientToken !== undefined ? { authorize: (token) => token === clientToken } : {}),
+    }).catch(async (e: unknown) => {
+      await opened.close();
+      await transport.close();
+      throw e;
     });
     metrics.sink = server.metrics;
-    const member = new Member(opts.name, store, transport, server, peerURL);
+    const member = new Member(opts.name, store, transport, server, peerURL, opts.clientTls);
     try {
       await member.learnPeers();
       if (opts.join !== undefined && store.node.membership().voters.length === 0) await member.joinVia(opts.join);
@@ -145,7 +163,8 @@ export class Member {
 
   /** Joins a running cluster: learn its peers, get added as a learner, catch up, get promoted. */
   private async joinVia(url: string, timeoutMs = 60_000): Promise<void> {
-    const first = await connect({ endpoints: [url], timeoutMs: 10_000 });
+    const tls = joinTls(this.clientTls);
+    const first = await connect({ endpoints: [url], timeoutMs: 10_000, ...tls });
     let members: MemberListResponse['members'];
     try {
       // Every voter's peer URL is needed to answer the leader; members publish theirs shortly
@@ -166,7 +185,7 @@ export class Member {
     for (const m of members) if (m.name !== this.name && m.peerURL) this.transport.addPeer(m.name, m.peerURL);
     // Every member's client URL, so that requests that must reach the leader can.
     const endpoints = [url, ...members.map((m) => m.clientURL).filter((u) => u !== '' && u !== url)];
-    const client = await connect({ endpoints, timeoutMs: 10_000 });
+    const client = await connect({ endpoints, timeoutMs: 10_000, ...tls });
     try {
       if (!members.some((m) => m.name === this.name)) await client.memberAdd(this.name, this.peerURL);
       const deadline = Date.now() + timeoutMs;

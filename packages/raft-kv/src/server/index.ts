@@ -4,7 +4,7 @@
  * named here; the package index picks the public ones.
  */
 export { KvServer, startKvServer } from './server.js';
-export type { KvServerOptions } from './server.js';
+export type { KvServerOptions, KvServerTls } from './server.js';
 export { Session } from './session.js';
 export type { SessionLimits, SessionState } from './session.js';
 export { runHealthCheck, statusHealthCheck } from './health.js';

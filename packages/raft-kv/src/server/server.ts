@@ -1,10 +1,13 @@
 /**
  * A member's client-facing HTTP server: the KV protocol over WebSocket on one path
  * (`/kv` by default), `GET /health` and `GET /metrics` beside it. It wraps any {@link KV}
- * (normally the member's local {@link Store}).
+ * (normally the member's local {@link Store}). With {@link KvServerTls} all of it is served
+ * over TLS (wss:// and https://), optionally only to clients with a certificate from a CA.
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -17,6 +20,22 @@ import type { MemberGaugeSource, MemberGauges } from './metrics.js';
 import { DEFAULT_KV_PATH } from './protocol.js';
 import { Session } from './session.js';
 import type { SessionLimits } from './session.js';
+
+/**
+ * The TLS material of a client server, as etcd's `--cert-file`, `--key-file`,
+ * `--trusted-ca-file` and `--client-cert-auth` give it (PEM).
+ * Invariant: `clientCertAuth` only with a `ca`.
+ */
+export interface KvServerTls {
+  /** The server's certificate (with its chain, if any). */
+  readonly cert: string | Buffer;
+  /** The server's private key. */
+  readonly key: string | Buffer;
+  /** The CA that signs client certificates (needed by `clientCertAuth`). */
+  readonly ca?: string | Buffer;
+  /** Refuse, in the TLS handshake, every client without a certificate signed by `ca`. */
+  readonly clientCertAuth?: boolean;
+}
 
 /** How to start a {@link KvServer}. */
 export interface KvServerOptions {
@@ -46,6 +65,8 @@ export interface KvServerOptions {
   readonly closeGraceMs?: number;
   /** How often idle clients are pinged; one that missed the last ping is dropped (30 s by default). */
   readonly pingIntervalMs?: number;
+  /** Serve over TLS (wss://, https://) instead of plain WebSocket and HTTP. */
+  readonly tls?: KvServerTls;
 }
 
 const DEFAULT_LIMITS: SessionLimits = {
@@ -61,7 +82,7 @@ export class KvServer {
   private closing: Promise<void> | undefined;
 
   private constructor(
-    private readonly http: Server,
+    private readonly http: HttpServer | HttpsServer,
     private readonly wss: WebSocketServer,
     /** The server's metrics; the owner reports fsync and apply durations here. */
     readonly metrics: KvMetrics,
@@ -74,7 +95,10 @@ export class KvServer {
     const metrics = new KvMetrics(options.member ?? statusGauges(options.kv));
     const health = options.health ?? statusHealthCheck(options.kv);
     const healthTimeoutMs = options.healthTimeoutMs ?? 2_000;
-    const http = createServer((req, res) => void answerHttp(req, res, { metrics, health, healthTimeoutMs }));
+    const answer = (req: IncomingMessage, res: ServerResponse) =>
+      void answerHttp(req, res, { metrics, health, healthTimeoutMs });
+    const http =
+      options.tls === undefined ? createServer(answer) : createHttpsServer(httpsOptions(options.tls), answer);
     const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 8 * 1024 * 1024 });
     const alive = new WeakSet<object>();
     const pinger = setInterval(() => {
@@ -125,11 +149,11 @@ export class KvServer {
     return (this.http.address() as AddressInfo).port;
   }
 
-  /** The endpoint clients connect to (`ws://host:port/kv`). */
+  /** The endpoint clients connect to (`ws://host:port/kv`, or `wss://` with TLS). */
   get url(): string {
     const { address, family } = this.http.address() as AddressInfo;
     const host = family === 'IPv6' ? `[${address}]` : address;
-    return `ws://${host}:${this.port}${this.options.path ?? DEFAULT_KV_PATH}`;
+    return `${this.options.tls === undefined ? 'ws' : 'wss'}://${host}:${this.port}${this.options.path ?? DEFAULT_KV_PATH}`;
   }
 
   /** Stops accepting, lets requests in flight finish (within the grace), ends watches, closes every socket. */
@@ -153,6 +177,20 @@ export class KvServer {
 /** Starts a KV server (see {@link KvServerOptions}). */
 export function startKvServer(options: KvServerOptions): Promise<KvServer> {
   return KvServer.start(options);
+}
+
+/** The options of the https server: with `clientCertAuth`, a handshake without a certificate from `ca` fails. */
+function httpsOptions(tls: KvServerTls): HttpsServerOptions {
+  const clientCertAuth = tls.clientCertAuth === true;
+  if (clientCertAuth && tls.ca === undefined)
+    throw new Error('TLS clientCertAuth needs the CA that signs client certificates');
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    requestCert: clientCertAuth,
+    rejectUnauthorized: clientCertAuth,
+  };
 }
 
 /** The default member gauges: what the store's status tells. */

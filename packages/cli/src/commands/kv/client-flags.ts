@@ -1,10 +1,11 @@
 /**
- * What every client verb of `bosun kv` shares: the `--endpoints`, `--write-out`, `--token` and
- * `--command-timeout` flags, a client opened and closed around the verb, and the helpers that
- * turn bytes, lease ids and numbers into text and back.
+ * What every client verb of `bosun kv` shares: the `--endpoints`, `--write-out`, `--token`,
+ * `--command-timeout` and TLS (`--cacert`, `--cert`, `--key`) flags, a client opened and
+ * closed around the verb, and the helpers that turn bytes, lease ids and numbers into text and back.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { connect, type KvClient } from '@bosun/raft-kv';
+import { connect, type ClientTls, type KvClient } from '@bosun/raft-kv';
 
 /** Where clients connect when `--endpoints` is absent (etcd's default client port). */
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:2379';
@@ -18,6 +19,9 @@ export interface ClientFlags {
   readonly writeOut: string;
   readonly commandTimeout: string;
   readonly token?: string;
+  readonly cacert?: string;
+  readonly cert?: string;
+  readonly key?: string;
 }
 
 /** Adds the shared client flags to a verb. */
@@ -26,7 +30,31 @@ export function addClientFlags(cmd: Command): Command {
     .option('--endpoints <urls>', 'comma-separated member client URLs', DEFAULT_ENDPOINT)
     .option('-w, --write-out <format>', 'output format: simple or json', 'simple')
     .option('--command-timeout <ms>', 'deadline of each request in milliseconds, retries included', '5000')
-    .option('--token <token>', 'bearer token for members started with --client-token');
+    .option('--token <token>', 'bearer token for members started with --client-token')
+    .option('--cacert <file>', "verify the members' TLS certificates with this CA (PEM) on https:// endpoints")
+    .option('--cert <file>', 'client certificate (PEM) for members started with --client-cert-auth')
+    .option('--key <file>', 'the private key (PEM) of --cert');
+}
+
+/** The contents of the file a flag names, or a readable error naming the flag. */
+export function readFlagFile(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+    throw new Error(`${flag}: cannot read ${file} (${reason})`, { cause: e });
+  }
+}
+
+/** The client TLS of `--cacert`, `--cert` and `--key`, or undefined when none is given. */
+export function clientTls(flags: Pick<ClientFlags, 'cacert' | 'cert' | 'key'>): ClientTls | undefined {
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new Error('--cert and --key go together');
+  if (flags.cacert === undefined && flags.cert === undefined) return undefined;
+  return {
+    ...(flags.cacert !== undefined ? { ca: readFlagFile('--cacert', flags.cacert) } : {}),
+    ...(flags.cert !== undefined ? { cert: readFlagFile('--cert', flags.cert) } : {}),
+    ...(flags.key !== undefined ? { key: readFlagFile('--key', flags.key) } : {}),
+  };
 }
 
 /** The endpoints of `--endpoints`, in order, without blanks. */
@@ -101,13 +129,15 @@ export async function withClient<T>(flags: ClientFlags, fn: (kv: KvClient) => Pr
   }
 }
 
-/** A client of `endpoints` with the deadline and token of `flags`. */
+/** A client of `endpoints` with the deadline, token and TLS of `flags`. */
 export function connectFlags(flags: ClientFlags, endpoints: readonly string[]): Promise<KvClient> {
   const timeoutMs = parseCount('--command-timeout', flags.commandTimeout);
+  const tls = clientTls(flags);
   return connect({
     endpoints,
     timeoutMs,
     connectTimeoutMs: Math.min(timeoutMs, 2_000),
     ...(flags.token !== undefined ? { token: flags.token } : {}),
+    ...(tls !== undefined ? { tls } : {}),
   });
 }

@@ -15,7 +15,18 @@ import { registerWatch } from './watch.js';
 
 /** Adds `bosun kv` and its verbs. */
 export function registerKv(program: Command, io: Io): void {
-  const kv = program.command('kv').description('run and use a raft-kv store (the etcdctl of Bosun)');
+  const kv = program
+    .command('kv')
+    .description('run and use a raft-kv store (the etcdctl of Bosun)')
+    .addHelpText(
+      'after',
+      `
+TLS (etcd's flags): serve clients over https with
+  bosun kv serve --listen-client https://HOST:PORT --cert-file FILE --key-file FILE
+                 [--trusted-ca-file CA --client-cert-auth]
+and reach them with
+  bosun kv get KEY --endpoints https://HOST:PORT --cacert CA [--cert FILE --key FILE]`,
+    );
   registerServe(kv, io);
   registerKeyVerbs(kv, io);
   registerTxn(kv, io);

@@ -1,9 +1,12 @@
 /** `bosun kv compaction` and `bosun kv endpoint status|health`: etcdctl's maintenance verbs. */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Command } from 'commander';
-import type { StoreStatus } from '@bosun/raft-kv';
+import type { ClientTls, StoreStatus } from '@bosun/raft-kv';
 import type { Io } from '../../program.js';
 import {
   addClientFlags,
+  clientTls,
   connectFlags,
   parseCount,
   parseEndpoints,
@@ -31,19 +34,50 @@ export interface EndpointHealth {
   readonly error?: string;
 }
 
-/** Asks `GET /health` of one endpoint within `timeoutMs`. */
-export async function checkHealth(endpoint: string, timeoutMs: number): Promise<EndpointHealth> {
+/** Asks `GET /health` of one endpoint within `timeoutMs` (over https with `tls`'s CA and client certificate). */
+export async function checkHealth(endpoint: string, timeoutMs: number, tls: ClientTls = {}): Promise<EndpointHealth> {
   const started = performance.now();
   const took = () => `${Math.round(performance.now() - started)}ms`;
   try {
-    const res = await fetch(healthUrl(endpoint), { signal: AbortSignal.timeout(timeoutMs) });
-    const body = (await res.json().catch(() => ({}))) as { health?: string; reason?: string };
-    if (res.ok && body.health === 'true') return { endpoint, health: true, took: took() };
+    const res = await getJson(healthUrl(endpoint), timeoutMs, tls);
+    const body = res.body as { health?: string; reason?: string };
+    if (res.status === 200 && body.health === 'true') return { endpoint, health: true, took: took() };
     return { endpoint, health: false, took: took(), error: body.reason ?? `HTTP ${res.status}` };
   } catch (e) {
-    const error = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
-    return { endpoint, health: false, took: took(), error };
+    return { endpoint, health: false, took: took(), error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** `GET url` within `timeoutMs`: the status and the body as JSON (`{}` if it is not JSON). */
+function getJson(url: string, timeoutMs: number, tls: ClientTls): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const options = { timeout: timeoutMs, ...(url.startsWith('https:') ? tls : {}) };
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, options, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        let body: unknown = {};
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Not JSON: judged by the status alone.
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (e) => reject(new Error(oneLine(e), { cause: e })));
+    req.end();
+  });
+}
+
+/** An error's message on one line (OpenSSL's carry a one-line `reason`; their message spans lines). */
+function oneLine(error: Error): string {
+  const reason = (error as { reason?: unknown }).reason;
+  return typeof reason === 'string' ? reason : (error.message.split('\n')[0] ?? '');
 }
 
 /** One line of `endpoint status`, as etcdctl's simple format has it. */
@@ -95,7 +129,8 @@ export function registerMaintenance(kv: Command, io: Io): void {
     async (flags: ClientFlags) => {
       const format = writeOut(flags);
       const timeoutMs = parseCount('--command-timeout', flags.commandTimeout);
-      const results = await Promise.all(parseEndpoints(flags.endpoints).map((url) => checkHealth(url, timeoutMs)));
+      const tls = clientTls(flags);
+      const results = await Promise.all(parseEndpoints(flags.endpoints).map((url) => checkHealth(url, timeoutMs, tls)));
       if (format === 'json') io.out(toJson(results));
       else {
         for (const r of results) {
