@@ -2,8 +2,10 @@
  * A raft-kv cluster of real member processes on 127.0.0.1, for fault tests: every member is a
  * child process (see member-process.ts) the test can SIGKILL, SIGSTOP and restart on its data
  * dir, and every directed peer link A→B goes through its own {@link LinkProxy}, so that the
- * test can partition members. Everything (children, proxies, the `bosun-faults-` temp dir) is
- * removed by {@link FaultCluster.close}, which the test registers as a teardown.
+ * test can partition members. Members can join ({@link FaultCluster.addMember}: the new member
+ * gets a proxy on each link to and from every member) and leave ({@link FaultCluster.removeProcess}).
+ * Everything (children, proxies, the `bosun-faults-` temp dir) is removed by
+ * {@link FaultCluster.close}, which the test registers as a teardown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '@bosun/raft-kv';
 import { LinkProxy } from './link-proxy.js';
-import type { MemberProcessConfig } from './member-process.js';
+import type { MemberInfoLine, MemberProcessConfig } from './member-process.js';
 
 const MEMBER_SCRIPT = new URL('./member-process.ts', import.meta.url).pathname;
 
@@ -27,8 +29,10 @@ export interface FaultClusterOptions {
   readonly size: 3 | 5;
   readonly tickMs?: number;
   readonly electionTick?: number;
-  /** How long a member may take to print its ready line (ms). */
+  /** How long a member may take to print its ready line (ms); a joining member: until promoted. */
   readonly startTimeoutMs?: number;
+  /** Applied entries between two snapshots of each member (10 000 by default, as the store's). */
+  readonly snapshotCount?: number;
 }
 
 /** Where a member process stands. */
@@ -40,11 +44,15 @@ interface MemberSlot {
   readonly dataDir: string;
   readonly peerPort: number;
   readonly clientPort: number;
+  /** The client URL of the member it joined through; undefined for a member of the initial cluster. */
+  readonly join: string | undefined;
   child: ChildProcess | undefined;
   exited: Promise<void>;
   state: MemberProcessState;
   /** The end of what the process wrote to stderr, for diagnostics. */
   stderrTail: string;
+  /** Who waits for the answers to the commands sent to the process's stdin, in order. */
+  readonly answers: ((line: string) => void)[];
 }
 
 /** A port of 127.0.0.1 that was free a moment ago. */
@@ -79,30 +87,105 @@ export class FaultCluster {
       tickMs: 50,
       electionTick: 10,
       startTimeoutMs: 30_000,
+      snapshotCount: 10_000,
       ...options,
     });
     t.teardown(() => cluster.close());
     const names = Array.from({ length: options.size }, (_, i) => `m${i + 1}`);
-    for (const name of names) {
-      const dataDir = join(root, name);
-      mkdirSync(dataDir);
-      const slot: MemberSlot = {
-        name,
-        dataDir,
-        peerPort: await freePort(),
-        clientPort: await freePort(),
-        child: undefined,
-        exited: Promise.resolve(),
-        state: 'dead',
-        stderrTail: '',
-      };
-      cluster.slots.set(name, slot);
-    }
-    for (const from of names)
-      for (const to of names)
-        if (from !== to) cluster.proxies.set(`${from}->${to}`, await LinkProxy.start(cluster.slot(to).peerPort));
+    for (const name of names) await cluster.newSlot(name, undefined);
     await Promise.all(names.map((name) => cluster.startMember(name)));
     return cluster;
+  }
+
+  /** A slot for member `name` on fresh ports and an empty data dir, with proxies on its links. */
+  private async newSlot(name: string, joinVia: string | undefined): Promise<MemberSlot> {
+    if (this.slots.has(name)) throw new Error(`member ${name} exists already`);
+    const dataDir = join(this.root, name);
+    mkdirSync(dataDir);
+    const slot: MemberSlot = {
+      name,
+      dataDir,
+      peerPort: await freePort(),
+      clientPort: await freePort(),
+      join: joinVia,
+      child: undefined,
+      exited: Promise.resolve(),
+      state: 'dead',
+      stderrTail: '',
+      answers: [],
+    };
+    this.slots.set(name, slot);
+    for (const other of this.slots.values()) {
+      if (other === slot) continue;
+      this.proxies.set(`${other.name}->${name}`, await LinkProxy.start(slot.peerPort));
+      this.proxies.set(`${name}->${other.name}`, await LinkProxy.start(other.peerPort));
+    }
+    return slot;
+  }
+
+  /**
+   * Prepares member `name` to join through `via`'s client URL, without starting it: its ports,
+   * data dir and links; every running member is told to dial it through its proxy. Resolves
+   * with the peer URL the cluster will know it by (for a `memberAdd` the test makes itself).
+   */
+  async prepareMember(name: string, via: string): Promise<string> {
+    const slot = await this.newSlot(name, this.clientURL(via));
+    for (const other of this.names) {
+      if (other === name || this.state(other) === 'dead') continue;
+      const answer = await this.command(other, `route ${name} http://127.0.0.1:${this.proxy(other, name).port}`);
+      if (answer !== `routed ${name}`) throw new Error(`${other} answered ${JSON.stringify(answer)} to a route`);
+    }
+    return `http://127.0.0.1:${slot.peerPort}`;
+  }
+
+  /**
+   * Adds member `name` to the running cluster: starts it on an empty data dir with `join`
+   * through `via` (it is added as a learner unless the test added it already, catches up and
+   * is promoted); resolves once it serves clients, that is once it is a voter.
+   */
+  async addMember(name: string, via: string): Promise<void> {
+    await this.prepareMember(name, via);
+    await this.startMember(name);
+  }
+
+  /**
+   * Stops `name`'s process (SIGTERM, SIGKILL after 5 s) if it runs, closes its links and
+   * deletes its data dir: the member is gone from this harness (not from the cluster's
+   * membership: that is the test's `memberRemove`).
+   */
+  async removeProcess(name: string): Promise<void> {
+    const slot = this.slot(name);
+    await this.stop(name);
+    for (const [link, proxy] of this.proxies) {
+      if (!link.startsWith(`${name}->`) && !link.endsWith(`->${name}`)) continue;
+      this.proxies.delete(link);
+      await proxy.close();
+    }
+    this.slots.delete(name);
+    rmSync(slot.dataDir, { recursive: true, force: true });
+  }
+
+  /** Stops `name`'s process gracefully (SIGTERM), or with SIGKILL if it has not exited within 5 s. */
+  async stop(name: string): Promise<void> {
+    const slot = this.slot(name);
+    const pid = slot.child?.pid;
+    if (slot.state === 'dead' || pid === undefined) return;
+    if (slot.state === 'stopped') await this.signal(name, 'SIGCONT');
+    process.kill(pid, 'SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([
+      slot.exited.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 5_000))),
+    ]);
+    clearTimeout(timer);
+    if (!exited) await this.signal(name, 'SIGKILL');
+  }
+
+  /** What `name`'s process reports about its snapshots (see member-process.ts). */
+  async memberInfo(name: string): Promise<MemberInfoLine> {
+    const answer = await this.command(name, 'info');
+    if (!answer.startsWith('info ')) throw new Error(`${name} answered ${JSON.stringify(answer)} to info`);
+    return JSON.parse(answer.slice('info '.length)) as MemberInfoLine;
   }
 
   /** The members' names. */
@@ -140,9 +223,11 @@ export class FaultCluster {
       listenPeer: `http://127.0.0.1:${slot.peerPort}`,
       listenClient: `http://127.0.0.1:${slot.clientPort}`,
       initialCluster,
+      ...(slot.join !== undefined ? { join: slot.join } : {}),
       clusterToken: 'bosun-faults',
       tickMs: this.opts.tickMs,
       electionTick: this.opts.electionTick,
+      snapshotCount: this.opts.snapshotCount,
     };
     const child = spawn(process.execPath, ['--import', 'tsx', MEMBER_SCRIPT], {
       env: { ...process.env, BOSUN_FAULTS_MEMBER: JSON.stringify(config) },
@@ -151,12 +236,14 @@ export class FaultCluster {
     slot.child = child;
     slot.state = 'running';
     slot.stderrTail = '';
+    slot.answers.length = 0;
     slot.exited = new Promise<void>((resolve) =>
       child.once('exit', () => {
         if (slot.child === child) slot.state = 'dead';
         resolve();
       }),
     );
+    child.stdin?.on('error', () => undefined); // a command sent as the process dies
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       slot.stderrTail = (slot.stderrTail + chunk).slice(-4_000);
@@ -165,15 +252,21 @@ export class FaultCluster {
     const ready = new Promise<void>((resolve, reject) => {
       let buffered = '';
       const timer = setTimeout(
-        () => reject(new Error(`${name} printed no ready line within ${this.opts.startTimeoutMs} ms`)),
+        () =>
+          reject(new Error(`${name} printed no ready line within ${this.opts.startTimeoutMs} ms: ${slot.stderrTail}`)),
         this.opts.startTimeoutMs,
       );
       child.stdout?.on('data', (chunk: string) => {
         buffered += chunk;
-        if (/^ready /m.test(buffered)) {
-          clearTimeout(timer);
-          buffered = '';
-          resolve();
+        for (let at = buffered.indexOf('\n'); at >= 0; at = buffered.indexOf('\n')) {
+          const line = buffered.slice(0, at);
+          buffered = buffered.slice(at + 1);
+          if (line.startsWith('ready ')) {
+            clearTimeout(timer);
+            resolve();
+          } else {
+            slot.answers.shift()?.(line);
+          }
         }
         if (buffered.length > 100_000) buffered = buffered.slice(-1_000);
       });
@@ -183,6 +276,26 @@ export class FaultCluster {
       });
     });
     await ready;
+  }
+
+  /** Sends `line` to `name`'s process and resolves with its answer (see member-process.ts). */
+  private command(name: string, line: string, timeoutMs = 5_000): Promise<string> {
+    const slot = this.slot(name);
+    const child = slot.child;
+    if (child?.stdin === null || child === undefined || slot.state === 'dead') {
+      return Promise.reject(new Error(`${name} is not running`));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${name} did not answer ${line} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      slot.answers.push((answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      child.stdin?.write(`${line}\n`);
+    });
   }
 
   /** Sends `signal` to `name`'s process; for SIGKILL, waits until it has exited. */
@@ -204,6 +317,11 @@ export class FaultCluster {
         this.proxy(a, b).block();
         this.proxy(b, a).block();
       }
+  }
+
+  /** How many connections the link `from`→`to` has forwarded. */
+  forwardedOn(from: string, to: string): number {
+    return this.proxy(from, to).forwarded;
   }
 
   /** Restores every link. */

@@ -8,6 +8,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class LinkProxy {
   private blocked = false;
   private readonly sockets = new Set<Socket>();
+  /** Connections forwarded so far. */
+  forwarded = 0;
 
   private constructor(
     private readonly server: Server,
@@ -58,6 +60,7 @@ export class LinkProxy {
       return;
     }
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
+    this.forwarded++;
     for (const s of [client, upstream]) {
       this.sockets.add(s);
       s.setNoDelay(true);

@@ -77,6 +77,9 @@ export class StoreAdmin implements ClusterAdmin {
   async memberAdd(name: string, peerURL: string, options: { learner?: boolean } = {}): Promise<MemberListResponse> {
     if (!/^[A-Za-z0-9._-]{1,63}$/.test(name)) throw new NodeError('badRequest', `invalid member name "${name}"`);
     new URL(peerURL); // throws on a malformed URL
+    // At the leader, as every change: a follower's forwarded change is dropped silently while
+    // another is pending, and its caller waited out the request timeout for an unknown outcome.
+    this.atLeader('member add');
     const { voters, learners } = this.store.node.membership();
     if (voters.includes(name) || learners.includes(name)) {
       throw new NodeError('badRequest', `member ${name} already exists`);
