@@ -67,6 +67,18 @@ t.test('a 3-member cluster elects a leader, replicates, and survives losing its 
   t.match(metrics, /bosun_apply_duration_seconds_count [1-9]/, 'apply durations are measured');
   t.match(metrics, /bosun_raft_leader_changes_seen_total [1-9]/, 'leader changes are counted');
   t.match(metrics, /bosun_raft_applied_index [1-9]/);
+  // Proposals count where they were made: the member the client asked.
+  const all = await Promise.all(
+    members.map(async (m) => (await fetch(m.clientURL.replace(/^ws/, 'http').replace(/\/kv$/, '/metrics'))).text()),
+  );
+  const sum = (name: string) =>
+    all.reduce((n, text) => n + Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN), 0);
+  t.ok(sum('bosun_server_proposals_total') >= 20, 'the 20 puts were proposed');
+  // Members publish their URLs at start, which may be dropped while no leader is known.
+  t.ok(sum('bosun_server_proposals_failed_total') >= 0, 'failed proposals are counted');
+  t.ok(sum('bosun_server_proposals_pending') >= 0, 'waiting proposals are shown');
+  t.ok(sum('bosun_wal_size_bytes') > 3 * 20 * 2, 'the WAL size is its files on disk');
+  t.ok(sum('process_resident_memory_bytes') > 0, 'the process figures are exported');
   t.equal((await client.range('k', { prefix: true, countOnly: true })).count, 20);
   for (const m of members) {
     await until(`${m.name} to apply`, async () =>

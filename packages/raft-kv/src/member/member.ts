@@ -140,6 +140,10 @@ export class Member {
           commitIndex: s.raftIndex,
           term: s.raftTerm,
           leaderChanges: opened.node.leaderChanges,
+          walBytes: await opened.node.walDiskBytes(),
+          proposals: opened.node.proposalStats.proposed,
+          proposalsFailed: opened.node.proposalStats.failed,
+          proposalsPending: opened.node.pendingProposals,
         };
       },
       ...(clientToken !== undefined ? { authorize: (token) => token === clientToken } : {}),

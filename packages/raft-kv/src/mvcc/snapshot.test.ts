@@ -1,5 +1,7 @@
 import t from 'tap';
+import { Buffer } from 'node:buffer';
 import { isDeepStrictEqual } from 'node:util';
+import { Packr } from 'msgpackr';
 import { outcome, plain } from './model.test.util.js';
 import { Prng, randomRequest } from './random.test.util.js';
 import { MvccStore } from './store.js';
@@ -89,4 +91,60 @@ t.test('a snapshot restores keys and values byte for byte', async (t) => {
 t.test('bytes that are not a snapshot are refused', async (t) => {
   const s = new MvccStore();
   t.throws(() => s.restore(new Uint8Array([0xc0])), { code: 'invalidRequest' });
+});
+
+t.test('a truncated snapshot is refused', async (t) => {
+  const s = new MvccStore();
+  s.put('a', '1');
+  const bytes = s.snapshot();
+  t.throws(() => new MvccStore().restore(bytes.subarray(0, bytes.length - 1)), { code: 'invalidRequest' });
+});
+
+t.test('a snapshot at any byte offset restores (the columns need no alignment)', async (t) => {
+  const s = new MvccStore();
+  for (let i = 0; i < 20; i++) s.put(`k${i % 7}`, `v${i}`);
+  const bytes = s.snapshot();
+  const shifted = new Uint8Array(bytes.length + 3).subarray(3);
+  shifted.set(bytes);
+  const r = new MvccStore();
+  r.restore(shifted);
+  t.same(plain(r.range('', { prefix: true })), plain(s.range('', { prefix: true })));
+  t.equal(r.revision, s.revision);
+});
+
+t.test('snapshots of the first format (one msgpack document) still restore', async (t) => {
+  // Two versions of "a" (one below the compact revision is dropped by the restore), "b" on a lease.
+  const v1 = new Packr({ useRecords: false }).pack({
+    format: 1,
+    revision: 4,
+    compactRevision: 3,
+    alarms: [],
+    leaseIds: [7],
+    leaseTtls: [30],
+    keyLengths: [1, 1, 1],
+    keys: Buffer.from('aab', 'latin1'),
+    valueLengths: [1, 1, 1],
+    values: Buffer.from('123', 'latin1'),
+    createRevisions: [2, 2, 4],
+    modRevisions: [2, 3, 4],
+    versions: [1, 2, 1],
+    leases: [0, 0, 7],
+  });
+  const r = new MvccStore();
+  r.restore(v1);
+  t.equal(r.revision, 4);
+  t.equal(r.compactRevision, 3);
+  t.same(
+    r
+      .range('', { prefix: true })
+      .kvs.map((kv) => [Buffer.from(kv.key).toString(), Buffer.from(kv.value).toString(), kv.version, kv.lease]),
+    [
+      ['a', '2', 2, 0],
+      ['b', '3', 1, 7],
+    ],
+  );
+  t.same(
+    r.timeToLive(7, { keys: true }).keys.map((k) => Buffer.from(k).toString()),
+    ['b'],
+  );
 });

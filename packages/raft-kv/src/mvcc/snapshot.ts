@@ -1,10 +1,11 @@
 /**
- * The store's state as one msgpackr document, for Raft snapshots: every version still kept
- * (those below the compact revision first, then the change log in apply order), the leases,
- * the alarms and the revisions. Columns of numbers and two byte blobs (all keys, all values)
- * keep a million-key snapshot to a few arrays instead of millions of small objects.
+ * The store's state as one buffer, for Raft snapshots: every version still kept (those below
+ * the compact revision first, then the change log in apply order), the leases, the alarms and
+ * the revisions. Columns of numbers and two byte blobs (all keys, all values) keep a
+ * million-key snapshot to a few arrays instead of millions of small objects.
  */
 import { Buffer } from 'node:buffer';
+import { endianness } from 'node:os';
 import { Packr } from 'msgpackr';
 import { MvccError } from './errors.js';
 import { KeyVersion, Keyspace } from './keyspace.js';
@@ -18,8 +19,192 @@ export interface SnapshotState {
   readonly alarms: readonly AlarmType[];
 }
 
-/** The encoded document. Invariant: every column has one entry per version. */
-interface SnapshotData {
+/** The small part of a snapshot, as msgpack; the versions follow it as columns (see FORMAT). */
+interface SnapshotHeader {
+  readonly revision: number;
+  readonly compactRevision: number;
+  readonly alarms: AlarmType[];
+  readonly leaseIds: number[];
+  readonly leaseTtls: number[];
+  /** How many versions the columns hold. */
+  readonly count: number;
+  readonly keyBytes: number;
+  readonly valueBytes: number;
+}
+
+/**
+ * FORMAT (version 2): MAGIC (8 bytes), the header's length (u32 LE), the header (msgpack),
+ * zero padding to a multiple of 8, then the columns with one element per version: create
+ * revisions, mod revisions, versions and leases (float64 each), key lengths and value lengths
+ * (u32 each), all keys back to back, all values back to back. Numbers are little-endian.
+ * Written in one buffer of its final size: no intermediate copies of the keys and values.
+ * Version 1, one msgpack document, is still read.
+ */
+const MAGIC = Buffer.from('BOSUNKV2', 'latin1');
+const FLOAT_COLUMNS = 4;
+const U32_COLUMNS = 2;
+
+const packr = new Packr({ useRecords: false });
+
+if (endianness() !== 'LE') throw new Error('MVCC snapshots are written for little-endian hosts');
+
+/** The versions a snapshot holds, in the order a restore must load them. */
+function collectVersions(ks: Keyspace): { keys: string[]; versions: KeyVersion[] } {
+  const keys: string[] = [];
+  const versions: KeyVersion[] = [];
+  if (ks.compactRevision > 0) {
+    // Versions below the compact revision that are still kept, oldest first per key.
+    const older: KeyVersion[] = [];
+    ks.forEach((key, head) => {
+      older.length = 0;
+      for (let v: KeyVersion | undefined = head; v !== undefined; v = v.prev) {
+        if (v.modRevision < ks.compactRevision) older.push(v);
+      }
+      for (let i = older.length - 1; i >= 0; i--) {
+        keys.push(key);
+        versions.push(older[i] as KeyVersion);
+      }
+    });
+  }
+  for (let i = 0; i < ks.logLength; i++) {
+    keys.push(ks.logKey(i));
+    versions.push(ks.logVersion(i));
+  }
+  return { keys, versions };
+}
+
+/** Encodes the state. */
+export function encodeSnapshot(state: SnapshotState): Uint8Array {
+  const ks = state.keyspace;
+  const { keys, versions } = collectVersions(ks);
+  const count = versions.length;
+  let keyBytes = 0;
+  let valueBytes = 0;
+  for (let i = 0; i < count; i++) {
+    keyBytes += (keys[i] as string).length;
+    valueBytes += (versions[i] as KeyVersion).value.length;
+  }
+  const leases = state.leases.list();
+  const header: SnapshotHeader = {
+    revision: ks.revision,
+    compactRevision: ks.compactRevision,
+    alarms: [...state.alarms],
+    leaseIds: leases.map((l) => l.id),
+    leaseTtls: leases.map((l) => l.ttl),
+    count,
+    keyBytes,
+    valueBytes,
+  };
+  const head = packr.pack(header);
+  const columnsAt = align8(MAGIC.length + 4 + head.length);
+  const blobsAt = columnsAt + count * (8 * FLOAT_COLUMNS + 4 * U32_COLUMNS);
+  const out = Buffer.alloc(blobsAt + keyBytes + valueBytes);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(head.length, MAGIC.length);
+  head.copy(out, MAGIC.length + 4);
+  const floats = new Float64Array(out.buffer, out.byteOffset + columnsAt, count * FLOAT_COLUMNS);
+  const u32s = new Uint32Array(out.buffer, out.byteOffset + columnsAt + count * 8 * FLOAT_COLUMNS, count * U32_COLUMNS);
+  let keyAt = blobsAt;
+  let valueAt = blobsAt + keyBytes;
+  for (let i = 0; i < count; i++) {
+    const key = keys[i] as string;
+    const v = versions[i] as KeyVersion;
+    floats[i] = v.createRevision;
+    floats[count + i] = v.modRevision;
+    floats[2 * count + i] = v.version;
+    floats[3 * count + i] = v.lease;
+    u32s[i] = key.length;
+    u32s[count + i] = v.value.length;
+    keyAt += out.write(key, keyAt, 'latin1');
+    valueAt += out.write(v.value, valueAt, 'latin1');
+  }
+  return out;
+}
+
+/** Decodes a snapshot made by {@link encodeSnapshot} (either format); `invalidRequest` if it is not one. */
+export function decodeSnapshot(bytes: Uint8Array): SnapshotState {
+  const buf = asBuffer(bytes);
+  const columns =
+    buf.length >= MAGIC.length && buf.subarray(0, MAGIC.length).equals(MAGIC) ? readColumns(buf) : readDocument(buf);
+  const { header } = columns;
+  const ks = new Keyspace();
+  ks.revision = header.revision;
+  ks.compactRevision = header.compactRevision;
+  let keyAt = columns.keysAt;
+  let valueAt = columns.valuesAt;
+  for (let i = 0; i < header.count; i++) {
+    const key = columns.keys.toString('latin1', keyAt, (keyAt += columns.keyLength(i)));
+    const value = columns.values.toString('latin1', valueAt, (valueAt += columns.valueLength(i)));
+    const v = new KeyVersion(
+      value,
+      columns.createRevision(i),
+      columns.modRevision(i),
+      columns.version(i),
+      columns.lease(i),
+      undefined,
+    );
+    ks.load(key, v);
+  }
+  ks.retrim();
+  const leases = new LeaseTable();
+  header.leaseIds.forEach((id, i) => leases.grant(id, header.leaseTtls[i] as number));
+  ks.forEach((key, head) => {
+    if (head.version > 0) leases.attach(head.lease, key);
+  });
+  return { keyspace: ks, leases, alarms: header.alarms };
+}
+
+/** Where a decoder finds each version's fields. */
+interface Columns {
+  readonly header: SnapshotHeader;
+  readonly keys: Buffer;
+  readonly keysAt: number;
+  readonly values: Buffer;
+  readonly valuesAt: number;
+  createRevision(i: number): number;
+  modRevision(i: number): number;
+  version(i: number): number;
+  lease(i: number): number;
+  keyLength(i: number): number;
+  valueLength(i: number): number;
+}
+
+function invalid(why: string): MvccError {
+  return new MvccError('invalidRequest', `not an MVCC snapshot: ${why}`);
+}
+
+/** The columns of a version-2 snapshot (copied into aligned arrays: the bytes may sit anywhere). */
+function readColumns(buf: Buffer): Columns {
+  if (buf.length < MAGIC.length + 4) throw invalid('truncated header');
+  const headLength = buf.readUInt32LE(MAGIC.length);
+  const header = packr.unpack(buf.subarray(MAGIC.length + 4, MAGIC.length + 4 + headLength)) as SnapshotHeader;
+  const { count, keyBytes, valueBytes } = header;
+  const columnsAt = align8(MAGIC.length + 4 + headLength);
+  const floatBytes = count * 8 * FLOAT_COLUMNS;
+  const u32Bytes = count * 4 * U32_COLUMNS;
+  const blobsAt = columnsAt + floatBytes + u32Bytes;
+  if (buf.length !== blobsAt + keyBytes + valueBytes) throw invalid('its length does not match its header');
+  const floats = new Float64Array(count * FLOAT_COLUMNS);
+  new Uint8Array(floats.buffer).set(buf.subarray(columnsAt, columnsAt + floatBytes));
+  const u32s = new Uint32Array(count * U32_COLUMNS);
+  new Uint8Array(u32s.buffer).set(buf.subarray(columnsAt + floatBytes, blobsAt));
+  return {
+    header,
+    keys: buf,
+    keysAt: blobsAt,
+    values: buf,
+    valuesAt: blobsAt + keyBytes,
+    createRevision: (i) => floats[i] as number,
+    modRevision: (i) => floats[count + i] as number,
+    version: (i) => floats[2 * count + i] as number,
+    lease: (i) => floats[3 * count + i] as number,
+    keyLength: (i) => u32s[i] as number,
+    valueLength: (i) => u32s[count + i] as number,
+  };
+}
+
+/** The version-1 document: one msgpack map of columns. */
+interface SnapshotDocument {
   readonly format: 1;
   readonly revision: number;
   readonly compactRevision: number;
@@ -36,90 +221,42 @@ interface SnapshotData {
   readonly leases: number[];
 }
 
-const packr = new Packr({ useRecords: false });
-
-/** Column builder for the versions. */
-class Columns {
-  readonly keys: string[] = [];
-  readonly values: string[] = [];
-  readonly createRevisions: number[] = [];
-  readonly modRevisions: number[] = [];
-  readonly versions: number[] = [];
-  readonly leases: number[] = [];
-
-  add(key: string, v: KeyVersion): void {
-    this.keys.push(key);
-    this.values.push(v.value);
-    this.createRevisions.push(v.createRevision);
-    this.modRevisions.push(v.modRevision);
-    this.versions.push(v.version);
-    this.leases.push(v.lease);
+/** The columns of a version-1 snapshot. */
+function readDocument(buf: Buffer): Columns {
+  let doc: SnapshotDocument;
+  try {
+    doc = packr.unpack(buf) as SnapshotDocument;
+  } catch {
+    throw invalid('neither format');
   }
-}
-
-/** Encodes the state. */
-export function encodeSnapshot(state: SnapshotState): Uint8Array {
-  const ks = state.keyspace;
-  const columns = new Columns();
-  ks.forEach((key, head) => {
-    const older: KeyVersion[] = [];
-    for (let v: KeyVersion | undefined = head; v !== undefined; v = v.prev) {
-      if (v.modRevision < ks.compactRevision) older.push(v);
-    }
-    for (let i = older.length - 1; i >= 0; i--) columns.add(key, older[i] as KeyVersion);
-  });
-  for (let i = 0; i < ks.logLength; i++) columns.add(ks.logKey(i), ks.logVersion(i));
-  const leases = state.leases.list();
-  const data: SnapshotData = {
-    format: 1,
-    revision: ks.revision,
-    compactRevision: ks.compactRevision,
-    alarms: [...state.alarms],
-    leaseIds: leases.map((l) => l.id),
-    leaseTtls: leases.map((l) => l.ttl),
-    keyLengths: columns.keys.map((k) => k.length),
-    keys: Buffer.from(columns.keys.join(''), 'latin1'),
-    valueLengths: columns.values.map((v) => v.length),
-    values: Buffer.from(columns.values.join(''), 'latin1'),
-    createRevisions: columns.createRevisions,
-    modRevisions: columns.modRevisions,
-    versions: columns.versions,
-    leases: columns.leases,
+  if (doc?.format !== 1) throw invalid('neither format');
+  const at = (column: number[]) => (i: number) => column[i] as number;
+  return {
+    header: {
+      revision: doc.revision,
+      compactRevision: doc.compactRevision,
+      alarms: doc.alarms,
+      leaseIds: doc.leaseIds,
+      leaseTtls: doc.leaseTtls,
+      count: doc.keyLengths.length,
+      keyBytes: doc.keys.length,
+      valueBytes: doc.values.length,
+    },
+    keys: asBuffer(doc.keys),
+    keysAt: 0,
+    values: asBuffer(doc.values),
+    valuesAt: 0,
+    createRevision: at(doc.createRevisions),
+    modRevision: at(doc.modRevisions),
+    version: at(doc.versions),
+    lease: at(doc.leases),
+    keyLength: at(doc.keyLengths),
+    valueLength: at(doc.valueLengths),
   };
-  return packr.pack(data);
 }
 
-/** Decodes a snapshot made by {@link encodeSnapshot}; `invalidRequest` if it is not one. */
-export function decodeSnapshot(bytes: Uint8Array): SnapshotState {
-  const data = packr.unpack(bytes) as SnapshotData;
-  if (data?.format !== 1) throw new MvccError('invalidRequest', 'not an MVCC snapshot');
-  const ks = new Keyspace();
-  ks.revision = data.revision;
-  ks.compactRevision = data.compactRevision;
-  const keys = asBuffer(data.keys);
-  const values = asBuffer(data.values);
-  let keyAt = 0;
-  let valueAt = 0;
-  for (let i = 0; i < data.keyLengths.length; i++) {
-    const key = keys.toString('latin1', keyAt, (keyAt += data.keyLengths[i] as number));
-    const value = values.toString('latin1', valueAt, (valueAt += data.valueLengths[i] as number));
-    const v = new KeyVersion(
-      value,
-      data.createRevisions[i] as number,
-      data.modRevisions[i] as number,
-      data.versions[i] as number,
-      data.leases[i] as number,
-      undefined,
-    );
-    ks.load(key, v);
-  }
-  ks.retrim();
-  const leases = new LeaseTable();
-  data.leaseIds.forEach((id, i) => leases.grant(id, data.leaseTtls[i] as number));
-  ks.forEach((key, head) => {
-    if (head.version > 0) leases.attach(head.lease, key);
-  });
-  return { keyspace: ks, leases, alarms: data.alarms };
+function align8(n: number): number {
+  return (n + 7) & ~7;
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -2,6 +2,7 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Message } from '../raft/types.js';
 import { NodeError, RaftNode, type StateMachine } from './raft-node.js';
 
 /** A tiny replicated map: commands are "key=value". */
@@ -41,6 +42,12 @@ t.test('a single member leads at once, applies proposals and answers reads', asy
   t.ok(node.isLeader());
   await t.rejects(node.propose(cmd('fail=x')), /refused/, "the state machine's refusal rejects the proposal");
   t.equal(await node.propose(cmd('c=3')), 3, 'and the member goes on');
+  t.same(node.proposalStats, { proposed: 4, failed: 0 }, 'a refusal is an answer, not a failed proposal');
+  const cut = node.propose(cmd('d=4'));
+  await node.close();
+  await t.rejects(cut, NodeError, 'a proposal cut short by the stop fails');
+  await new Promise((r) => setImmediate(r));
+  t.same(node.proposalStats, { proposed: 5, failed: 1 }, 'and counts as failed');
 });
 
 t.test('many concurrent proposals are group-committed and all applied', async (t) => {
@@ -78,4 +85,60 @@ t.test('state survives a restart, from the WAL and from snapshots', async (t) =>
   t.equal(machine.data.get('k179'), '179');
   await node.propose(cmd('after=restart'));
   t.equal(machine.data.get('after'), 'restart');
+});
+
+/** Three members wired by an in-memory transport that records every message sent. */
+async function threeMembers(t: { teardown(fn: () => unknown): void }) {
+  const ids = ['n1', 'n2', 'n3'];
+  const nodes = new Map<string, RaftNode>();
+  const sent: Message[] = [];
+  for (const id of ids) {
+    const node = await RaftNode.open({
+      id,
+      dataDir: scratch(t),
+      machine: new MapMachine(),
+      initialVoters: ids,
+      tickMs: 10,
+      transport: {
+        send(messages) {
+          sent.push(...messages);
+          setImmediate(() => {
+            for (const m of messages) nodes.get(m.to)?.step(m);
+          });
+        },
+      },
+    });
+    nodes.set(id, node);
+    t.teardown(() => node.close());
+  }
+  const deadline = Date.now() + 10_000;
+  let leader: RaftNode | undefined;
+  while (leader === undefined && Date.now() < deadline) {
+    leader = [...nodes.values()].find((n) => n.isLeader());
+    if (leader === undefined) await new Promise((r) => setTimeout(r, 10));
+  }
+  if (leader === undefined) throw new Error('no leader within 10 s');
+  await leader.propose(cmd('warm=up'));
+  return { leader, sent };
+}
+
+t.test('proposals made in one turn travel as one append per follower', async (t) => {
+  const { leader, sent } = await threeMembers(t);
+  sent.length = 0;
+  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => leader.propose(cmd(`b${i}=${i}`))));
+  t.equal(results.length, 200);
+  const appends = sent.filter((m) => m.type === 'append' && m.from === leader.id && (m.entries?.length ?? 0) > 0);
+  const entries = appends.reduce((n, m) => n + (m.entries?.length ?? 0), 0);
+  t.equal(entries, 400, 'every entry went to both followers once');
+  t.equal(appends.length, 2, 'in one append message per follower');
+  t.equal(leader.proposalStats.failed, 0);
+  t.equal(leader.pendingProposals, 0, 'nothing left waiting');
+});
+
+t.test('reads asked for in one turn share one ReadIndex round', async (t) => {
+  const { leader, sent } = await threeMembers(t);
+  sent.length = 0;
+  await Promise.all(Array.from({ length: 100 }, () => leader.readIndex()));
+  const rounds = sent.filter((m) => m.type === 'heartbeat' && m.from === leader.id && m.context !== undefined);
+  t.equal(rounds.length, 2, 'one heartbeat with a read context per follower');
 });

@@ -7,6 +7,9 @@ import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Snapshot
 import { openStorage, saveSnapshot, type RecoveredStorage, type StorageOptions } from '../storage/index.js';
 import { decodeEnvelope, encodeEnvelope } from './envelope.js';
 
+/** Stands for the data of a snapshot that is on disk (see {@link RaftNode.send}). */
+const SNAPSHOT_ON_DISK = new Uint8Array(0);
+
 /** The application state that Raft replicates. */
 export interface StateMachine {
   /** Applies a committed command; the result goes back to the proposer's caller. */
@@ -117,6 +120,13 @@ export class RaftNode {
   private nextProposal = 0;
   private readonly proposals = new Map<string, Waiter>();
   private nextRead = 0;
+  private nextReadBatch = 0;
+  /** Proposals not yet handed to Raft (see {@link flushProposals}). */
+  private unproposed: { id: string; data: Uint8Array }[] = [];
+  /** Reads not yet handed to Raft (see {@link flushReads}). */
+  private pendingReads: string[] = [];
+  /** A ReadIndex request's context → the reads it serves. */
+  private readonly readBatches = new Map<string, string[]>();
   /** Linearizable reads waiting: `index` once confirmed; `issuedUnder`, the leader the core knew when it took the read. */
   private readonly reads = new Map<string, Waiter & { index?: number; issuedUnder?: NodeId }>();
   private readonly confWaiters = new Map<string, Waiter>();
@@ -126,6 +136,8 @@ export class RaftNode {
   private unsyncedHardState: HardState | undefined;
   /** How many times a (new) leader became known here, as etcd's leader-changes counter. */
   leaderChanges = 0;
+  /** Proposals made through this member, and those that failed (dropped, timed out, stopped), as etcd counts them. */
+  readonly proposalStats = { proposed: 0, failed: 0 };
   private confState: ConfState = { voters: [], learners: [] };
   private leader: NodeId = '';
   private snapshotting: Promise<void> | undefined;
@@ -164,6 +176,7 @@ export class RaftNode {
     if (snapshot) {
       this.memory.applySnapshot(snapshot);
       this.opts.machine.restore(snapshot.data);
+      this.memory.replaceSnapshotData(snapshot.meta.index, SNAPSHOT_ON_DISK);
       this.appliedIndex = snapshot.meta.index;
       this.snapshotIndex = snapshot.meta.index;
       this.confState = snapshot.meta.confState;
@@ -199,33 +212,89 @@ export class RaftNode {
 
   // ------------------------------------------------------------------ requests
 
-  /** Proposes a command; resolves with what the state machine's apply returned. */
+  /**
+   * Proposes a command; resolves with what the state machine's apply returned. Commands
+   * proposed in one turn of the event loop (and while a write is being persisted) go to Raft as
+   * one proposal: one log append and one append message per follower for all of them.
+   */
   propose(payload: Uint8Array): Promise<unknown> {
     if (this.stopped) return Promise.reject(new NodeError('stopped', 'the member is stopped'));
     const id = `${this.id}/${this.bootId}/${this.nextProposal++}`;
-    try {
-      this.raw.propose(encodeEnvelope(id, payload));
-    } catch (e) {
-      return Promise.reject(this.translate(e));
-    }
+    this.proposalStats.proposed += 1;
+    const done = this.wait(this.proposals, id);
+    done.catch((e: unknown) => {
+      if (e instanceof NodeError) this.proposalStats.failed += 1; // not the store's refusals
+    });
+    this.unproposed.push({ id, data: encodeEnvelope(id, payload) });
     this.schedule();
-    return this.wait(this.proposals, id);
+    return done;
   }
 
-  /** Resolves once this member has applied everything committed before the call (ReadIndex). */
+  /**
+   * Resolves once this member has applied everything committed before the call (ReadIndex).
+   * Reads asked for in one turn share one ReadIndex request (one round of heartbeats).
+   */
   readIndex(): Promise<void> {
     if (this.stopped) return Promise.reject(new NodeError('stopped', 'the member is stopped'));
     const key = `${this.bootId}/${this.nextRead++}`;
-    try {
-      this.raw.readIndex(new TextEncoder().encode(key));
-    } catch (e) {
-      return Promise.reject(this.translate(e));
-    }
-    this.schedule();
     const done = this.wait(this.reads, key).then(() => undefined);
-    const read = this.reads.get(key);
-    if (read) read.issuedUnder = this.raw.status().lead;
+    this.pendingReads.push(key);
+    this.schedule();
     return done;
+  }
+
+  /** Proposals waiting here to be applied. */
+  get pendingProposals(): number {
+    return this.proposals.size;
+  }
+
+  /** The bytes of the write-ahead log on disk. */
+  walDiskBytes(): Promise<number> {
+    return this.durable.wal.diskBytes();
+  }
+
+  /** Hands the proposals gathered since the last call to Raft as one. */
+  private flushProposals(): void {
+    if (this.unproposed.length === 0) return;
+    const batch = this.unproposed;
+    this.unproposed = [];
+    const live = batch.filter((p) => this.proposals.has(p.id)); // timed-out ones are not proposed
+    try {
+      this.raw.proposeMany(live.map((p) => p.data));
+    } catch (e) {
+      const err = this.translate(e);
+      for (const p of live) this.settle(this.proposals, p.id, err);
+    }
+  }
+
+  /** Forgets the ReadIndex requests whose reads all ended (failed or timed out) unanswered. */
+  private pruneReadBatches(): void {
+    for (const [context, keys] of this.readBatches) {
+      if (!keys.some((k) => this.reads.has(k))) this.readBatches.delete(context);
+    }
+  }
+
+  /** Asks Raft for one read point for every read gathered since the last call. */
+  private flushReads(): void {
+    if (this.pendingReads.length === 0) return;
+    const keys = this.pendingReads.filter((k) => this.reads.has(k));
+    this.pendingReads = [];
+    if (keys.length === 0) return;
+    const context = `${this.bootId}/batch/${this.nextReadBatch++}`;
+    try {
+      this.raw.readIndex(new TextEncoder().encode(context));
+    } catch (e) {
+      const err = this.translate(e);
+      for (const key of keys) this.settle(this.reads, key, err);
+      return;
+    }
+    const lead = this.raw.status().lead;
+    for (const key of keys) {
+      const read = this.reads.get(key);
+      if (read) read.issuedUnder = lead;
+    }
+    this.readBatches.set(context, keys);
+    if (this.readBatches.size > 1024) this.pruneReadBatches();
   }
 
   /** Proposes a membership change; resolves with the membership once it is applied here. */
@@ -311,7 +380,12 @@ export class RaftNode {
     if (this.processing || this.stopped) return;
     this.processing = true;
     try {
-      while (!this.stopped && this.raw.hasReady()) await this.handle(this.raw.ready());
+      while (!this.stopped) {
+        this.flushProposals();
+        this.flushReads();
+        if (!this.raw.hasReady()) break;
+        await this.handle(this.raw.ready());
+      }
     } catch (e) {
       this.fail(e instanceof Error ? e : new Error(String(e)));
     } finally {
@@ -321,7 +395,7 @@ export class RaftNode {
 
   private async handle(rd: Ready): Promise<void> {
     if (rd.softState) this.noteLeader(rd.softState.leader);
-    if (rd.messages.length > 0) this.opts.transport?.send(rd.messages);
+    if (rd.messages.length > 0) this.send(rd.messages);
     if (rd.snapshot) await this.durable.snapshots.save(rd.snapshot);
     if (rd.hardState) this.unsyncedHardState = rd.hardState;
     // A Ready whose only change is the commit index needs no fsync (Raft does not need the commit
@@ -340,14 +414,21 @@ export class RaftNode {
       this.memory.append(rd.entries);
     }
     if (rd.hardState) this.memory.setHardState(rd.hardState);
-    if (rd.messagesAfterPersist.length > 0) this.opts.transport?.send(rd.messagesAfterPersist);
-    if (rd.snapshot) this.restoreSnapshot(rd.snapshot);
+    if (rd.messagesAfterPersist.length > 0) this.send(rd.messagesAfterPersist);
+    if (rd.snapshot) {
+      this.restoreSnapshot(rd.snapshot);
+      this.memory.replaceSnapshotData(rd.snapshot.meta.index, SNAPSHOT_ON_DISK);
+    }
     const applyStarted = performance.now();
     for (const e of rd.committedEntries) this.apply(e);
     if (rd.committedEntries.length > 0) this.opts.onApplyBatch?.((performance.now() - applyStarted) / 1000);
     for (const rs of rd.readStates) {
-      const read = this.reads.get(new TextDecoder().decode(rs.context));
-      if (read) read.index = rs.index;
+      const context = new TextDecoder().decode(rs.context);
+      for (const key of this.readBatches.get(context) ?? []) {
+        const read = this.reads.get(key);
+        if (read) read.index = rs.index;
+      }
+      this.readBatches.delete(context);
     }
     this.raw.advance(rd);
     this.serveReads();
@@ -360,6 +441,36 @@ export class RaftNode {
     this.maybeSnapshot();
   }
 
+  /**
+   * Hands messages to the transport. A snapshot for a follower carries only a marker while its
+   * bytes are on disk (a member does not keep its last snapshot in memory): it is read back
+   * first, without holding up the rest; should that fail, Raft hears the snapshot failed.
+   */
+  private send(messages: readonly Message[]): void {
+    const transport = this.opts.transport;
+    if (!transport) return;
+    const ready = messages.filter((m) => m.snapshot?.data !== SNAPSHOT_ON_DISK);
+    if (ready.length > 0) transport.send(ready);
+    if (ready.length === messages.length) return;
+    for (const m of messages) {
+      const snapshot = m.snapshot;
+      if (snapshot?.data !== SNAPSHOT_ON_DISK) continue;
+      this.readSnapshot(snapshot.meta.index, snapshot.meta.term).then(
+        (data) => {
+          if (!this.stopped) transport.send([{ ...m, snapshot: { meta: snapshot.meta, data } }]);
+        },
+        () => this.reportSnapshot(m.to, false),
+      );
+    }
+  }
+
+  /** The bytes of the snapshot file at `index`, `term`. */
+  private async readSnapshot(index: number, term: number): Promise<Uint8Array> {
+    const file = (await this.durable.snapshots.list()).find((f) => f.index === index && f.term === term);
+    if (!file) throw new Error(`no snapshot file at index ${index}, term ${term}`);
+    return (await this.durable.snapshots.load(file)).data;
+  }
+
   private noteLeader(leader: NodeId): void {
     if (leader === this.leader) return;
     this.leader = leader;
@@ -368,10 +479,11 @@ export class RaftNode {
     // (and those taken while it knew no leader): fail their waiters now, rather than leaving
     // them to time out. A read has no effect, so the caller may retry at the new leader.
     for (const [key, read] of this.reads) {
-      if (read.index === undefined && read.issuedUnder !== leader) {
+      if (read.index === undefined && read.issuedUnder !== undefined && read.issuedUnder !== leader) {
         this.settle(this.reads, key, new NodeError('notLeader', 'the leader changed during a read', leader));
       }
     }
+    this.pruneReadBatches();
     this.opts.onLeaderChange?.(leader, leader === this.id);
   }
 
@@ -419,6 +531,7 @@ export class RaftNode {
     this.snapshotIndex = index;
     this.snapshotting = saveSnapshot(this.durable, snapshot)
       .then(() => {
+        this.memory.replaceSnapshotData(index, SNAPSHOT_ON_DISK);
         const keep = this.opts.snapshotCatchUpEntries ?? 5_000;
         if (index - keep > this.memory.firstIndex()) this.memory.compact(index - keep);
       })

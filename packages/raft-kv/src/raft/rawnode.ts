@@ -99,19 +99,28 @@ export class RawNode {
 
   /** Proposes a command; throws `proposalDropped` when there is no leader to take it. */
   propose(data: Uint8Array): void {
-    this.proposeEntry({ term: 0, index: 0, type: 'normal', data });
+    this.proposeEntries([{ term: 0, index: 0, type: 'normal', data }]);
+  }
+
+  /**
+   * Proposes several commands as one proposal: they are appended together and travel to each
+   * follower in one append message. Throws `proposalDropped` for all of them, or takes all.
+   */
+  proposeMany(data: readonly Uint8Array[]): void {
+    if (data.length === 0) return;
+    this.proposeEntries(data.map((d) => ({ term: 0, index: 0, type: 'normal', data: d })));
   }
 
   /** Proposes a membership change (one at a time; see confchange/README.md). */
   proposeConfChange(cc: ConfChange): void {
-    this.proposeEntry({ term: 0, index: 0, type: 'confChange', data: encodeConfChange(cc) });
+    this.proposeEntries([{ term: 0, index: 0, type: 'confChange', data: encodeConfChange(cc) }]);
   }
 
-  private proposeEntry(e: Entry): void {
+  private proposeEntries(entries: Entry[]): void {
     if (this.raft.role !== 'leader' && this.raft.lead === '') {
       throw new RaftError('proposalDropped', 'no leader is known');
     }
-    this.raft.step({ type: 'propose', from: this.raft.id, to: this.raft.id, term: 0, entries: [e] });
+    this.raft.step({ type: 'propose', from: this.raft.id, to: this.raft.id, term: 0, entries });
   }
 
   /**

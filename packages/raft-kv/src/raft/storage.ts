@@ -116,6 +116,14 @@ export class MemoryStorage implements LogStorage {
     return this.snap;
   }
 
+  /**
+   * Replaces the data of the snapshot held here, if it is still the one at `index` (a member
+   * swaps the bytes for a marker once they are on disk, and reads them back to send them).
+   */
+  replaceSnapshotData(index: number, data: Uint8Array): void {
+    if (this.snap.meta.index === index) this.snap = { meta: this.snap.meta, data };
+  }
+
   /** Drops the entries before `compactIndex` (which must not be past the last index). */
   compact(compactIndex: number): void {
     if (compactIndex <= this.offset) return;

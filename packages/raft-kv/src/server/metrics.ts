@@ -4,7 +4,7 @@
  * watchers) and what the member's owner reports (Raft indexes, term, leader changes, WAL
  * size, fsync and apply durations).
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What the owner knows about its member, read at each scrape. Absent fields keep their last value. */
 export interface MemberGauges {
@@ -14,6 +14,19 @@ export interface MemberGauges {
   /** Leader changes seen since the member started (a counter, as etcd's). */
   readonly leaderChanges?: number;
   readonly walBytes?: number;
+  /** Proposals made through this member (a counter). */
+  readonly proposals?: number;
+  /** Proposals that failed: dropped, timed out or cut short by a stop (a counter). */
+  readonly proposalsFailed?: number;
+  /** Proposals waiting here to be applied. */
+  readonly proposalsPending?: number;
+}
+
+/** Sets a counter the owner keeps to its value (a counter only goes up, so does the owner's). */
+function setCounter(counter: Counter, value: number | undefined): void {
+  if (value === undefined) return;
+  counter.reset();
+  counter.inc(value);
 }
 
 /** Where the member gauges come from. */
@@ -61,6 +74,12 @@ export class KvMetrics {
   private readonly commit = this.gauge('bosun_raft_commit_index', 'The last Raft index known committed.');
   private readonly term = this.gauge('bosun_raft_term', 'The current Raft term.');
   private readonly walBytes = this.gauge('bosun_wal_size_bytes', 'Bytes held by the write-ahead log.');
+  private readonly proposals = this.counter('bosun_server_proposals_total', 'Proposals made through this member.');
+  private readonly proposalsFailed = this.counter(
+    'bosun_server_proposals_failed_total',
+    'Proposals that failed: dropped for want of a leader, timed out, or cut short by a stop.',
+  );
+  private readonly proposalsPending = this.gauge('bosun_server_proposals_pending', 'Proposals waiting to be applied.');
   private readonly leaderChanges = new Counter({
     name: 'bosun_raft_leader_changes_seen_total',
     help: 'Leader changes seen by this member.',
@@ -71,6 +90,9 @@ export class KvMetrics {
 
   constructor(source?: MemberGaugeSource) {
     this.source = source;
+    // The process's own figures (resident memory, heap, external memory, event-loop lag, ...),
+    // as etcd exports Go's and the process collector's.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Sets where the member gauges come from (called at each scrape). */
@@ -131,10 +153,14 @@ export class KvMetrics {
     if (m.commitIndex !== undefined) this.commit.set(m.commitIndex);
     if (m.term !== undefined) this.term.set(m.term);
     if (m.walBytes !== undefined) this.walBytes.set(m.walBytes);
-    if (m.leaderChanges !== undefined) {
-      this.leaderChanges.reset();
-      this.leaderChanges.inc(m.leaderChanges);
-    }
+    if (m.proposalsPending !== undefined) this.proposalsPending.set(m.proposalsPending);
+    setCounter(this.leaderChanges, m.leaderChanges);
+    setCounter(this.proposals, m.proposals);
+    setCounter(this.proposalsFailed, m.proposalsFailed);
+  }
+
+  private counter(name: string, help: string): Counter {
+    return new Counter({ name, help, registers: [this.registry] });
   }
 
   private gauge(name: string, help: string): Gauge {

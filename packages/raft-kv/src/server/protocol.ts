@@ -14,6 +14,7 @@
  * window (one revision's events are never split); it then waits for everything before it.
  */
 import { Packr } from 'msgpackr';
+import { packOwned } from '../codec/pack.js';
 import { MvccError } from '../mvcc/errors.js';
 import type { WatchBatch } from '../mvcc/watch.js';
 import { NodeError } from '../node/raft-node.js';
@@ -156,7 +157,7 @@ const packr = new Packr({ useRecords: false, moreTypes: false });
 
 /** Encodes a frame. */
 export function encodeFrame(frame: RequestFrame | ServerFrame): Buffer {
-  return packr.pack(frame);
+  return packOwned(packr, frame);
 }
 
 /** Decodes a frame; throws on bytes that are not msgpack. Binary fields come back as Buffer views. */

@@ -3,7 +3,7 @@
  * files, with group commit. `save()` persists one Ready batch; batches that arrive while a
  * flush is running are written together and made durable by the next single fsync.
  */
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entry, HardState } from '../raft/types.js';
 import { checkBatch, type WalBatch } from './batch.js';
@@ -181,6 +181,19 @@ export class Wal {
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
+  }
+
+  /** The bytes of the log's segment files on disk (a file removed meanwhile counts 0). */
+  async diskBytes(): Promise<number> {
+    const sizes = await Promise.all(
+      this.segments.map((segment) =>
+        stat(segment.path).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+    );
+    return sizes.reduce((a, b) => a + b, 0);
   }
 
   /** How many segment files the log has now. */

@@ -4,6 +4,7 @@
  * so that each frame describes itself and any version of the decoder can read it.
  */
 import { Packr } from 'msgpackr';
+import { packOwned } from '../codec/pack.js';
 import type { Message, MessageType } from '../raft/types.js';
 
 /** Raft messages for one peer, gathered in one event-loop turn, in the order they were sent. */
@@ -57,7 +58,7 @@ const messageTypes: ReadonlySet<MessageType> = new Set<MessageType>([
 
 /** Encodes a frame; the result is a view the caller may hand to a socket as is. */
 export function encodeFrame(frame: Frame): Uint8Array {
-  return packr.pack(frame);
+  return packOwned(packr, frame);
 }
 
 /** Decodes and checks a frame; throws {@link FrameError} on anything malformed. */
