@@ -2,36 +2,13 @@
 // through it, and a bad certificate fails the start without leaving the member half open.
 import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '../client/index.js';
-import { makePki, skipWithoutOpenssl, tlsDir } from '../server/pki.test.util.js';
+import { makePki, skipWithoutOpenssl, tlsDir } from '../testing/pki.test.util.js';
 import type { KvServerTls } from '../server/index.js';
 import { Member, type MemberOptions } from './member.js';
-
-/** A free loopback port (bound and released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { freePort, until } from './member.test.util.js';
 
 t.test(
   'a member with clientTls serves https clients and lets a member join over TLS',

@@ -7,7 +7,7 @@ import type { ClientTls } from '../client/connection.js';
 import { connect } from '../client/client.js';
 import { isClientError } from '../client/errors.js';
 import { eventually, startClient, startMember, text } from '../client/members.test.util.js';
-import { makePki, skipWithoutOpenssl, tlsDir } from './pki.test.util.js';
+import { makePki, skipWithoutOpenssl, tlsDir } from '../testing/pki.test.util.js';
 import { startKvServer, type KvServerTls } from './server.js';
 
 /** `GET` over https with `tls`; the status and body, or the error. */

@@ -1,86 +1,9 @@
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** packages/cli/dist/bin.js, found from this file whether it runs from src/ or dist/. */
-function binPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8 && !existsSync(join(dir, 'package.json')); i++) dir = dirname(dir);
-  return join(dir, 'dist', 'bin.js');
-}
-const BIN = binPath();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the bin with `args` (and `input` on stdin), killing it after `timeoutMs`. */
-function bosun(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-/** Resolves once `child`'s stdout matches `re`; rejects after `timeoutMs` or if it exits. */
-function waitForOutput(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => done(new Error(`no ${re} within ${timeoutMs} ms; got: ${seen}`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      if (re.test(seen)) done();
-    };
-    const onExit = (code: number | null) => done(new Error(`exited with ${code} before ${re}; got: ${seen}`));
-    function done(error?: Error): void {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(seen);
-    }
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-  });
-}
-
-/** Sends `signal` to `child` by pid and waits (bounded) for it to exit; SIGKILL if it does not. */
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  if (child.pid !== undefined) process.kill(child.pid, signal);
-  const timer = setTimeout(() => child.pid !== undefined && child.kill('SIGKILL'), 10_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
+import { join } from 'node:path';
+import { BIN, bosun, freePort, spawnServe, stop, waitForOutput, type Result } from './kv-process.test.util.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -97,29 +20,8 @@ t.test('bosun kv against a real 3-member cluster', async (t) => {
   const clients = await Promise.all(names.map(() => freePort()));
   const initialCluster = names.map((n, i) => `${n}=http://127.0.0.1:${peers[i]}`).join(',');
   for (const [i, name] of names.entries()) {
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'kv',
-        'serve',
-        '--name',
-        name,
-        '--data-dir',
-        join(dir, name),
-        '--listen-peer',
-        `http://127.0.0.1:${peers[i]}`,
-        '--listen-client',
-        `http://127.0.0.1:${clients[i]}`,
-        '--initial-cluster',
-        initialCluster,
-        '--cluster-token',
-        'test-token',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stderr.resume();
-    servers.push(child);
+    const [listenPeer, listenClient] = [`http://127.0.0.1:${peers[i]}`, `http://127.0.0.1:${clients[i]}`];
+    servers.push(spawnServe({ name, dir, listenPeer, listenClient, extra: ['--initial-cluster', initialCluster] }));
   }
   const ready = await Promise.all(servers.map((s) => waitForOutput(s, /ready: serving clients at \S+/, 20_000)));
   for (const [i, line] of ready.entries())

@@ -2,20 +2,11 @@
 // etcdctl's --cacert, --cert and --key. Certificates are made by openssl into a `bosun-tls-`
 // temp dir; the tests skip, with a message, when openssl is not installed.
 import t from 'tap';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** packages/cli/dist/bin.js, found from this file whether it runs from src/ or dist/. */
-function binPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8 && !existsSync(join(dir, 'package.json')); i++) dir = dirname(dir);
-  return join(dir, 'dist', 'bin.js');
-}
-const BIN = binPath();
+import { join } from 'node:path';
+import { bosun, freePort, spawnServe, stop, waitForOutput, type Result } from './kv-process.test.util.js';
 
 const hasOpenssl = spawnSync('openssl', ['version'], { timeout: 10_000 }).status === 0;
 const skip = hasOpenssl ? false : 'openssl is not installed: cannot make test certificates';
@@ -52,73 +43,6 @@ function makePki(dir: string, names: readonly string[]): void {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the bin with `args`, killing it after `timeoutMs`. */
-function bosun(args: readonly string[], timeoutMs = 20_000): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Resolves once `child`'s stdout matches `re`; rejects after `timeoutMs` or if it exits. */
-function waitForOutput(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => done(new Error(`no ${re} within ${timeoutMs} ms; got: ${seen}`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      if (re.test(seen)) done();
-    };
-    const onExit = (code: number | null) => done(new Error(`exited with ${code} before ${re}; got: ${seen}`));
-    function done(error?: Error): void {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(seen);
-    }
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-  });
-}
-
-/** SIGTERM to `child` by pid, then (bounded) wait for it to exit; SIGKILL if it does not. */
-async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid !== undefined && child.kill('SIGKILL'), 10_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
-
 /** Starts `bosun kv serve` for a one-member cluster named `name` with `extra` flags; stopped when `t` ends. */
 async function serve(
   t: { teardown(fn: () => unknown): void },
@@ -127,30 +51,11 @@ async function serve(
   extra: readonly string[],
 ): Promise<{ child: ChildProcess; endpoint: string; ready: string }> {
   const [peer, client] = [await freePort(), await freePort()];
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'kv',
-      'serve',
-      '--name',
-      name,
-      '--data-dir',
-      join(dir, name),
-      '--listen-peer',
-      `http://127.0.0.1:${peer}`,
-      '--listen-client',
-      `https://127.0.0.1:${client}`,
-      '--cluster-token',
-      'test-token',
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stderr.resume();
+  const [listenPeer, listenClient] = [`http://127.0.0.1:${peer}`, `https://127.0.0.1:${client}`];
+  const child = spawnServe({ name, dir, listenPeer, listenClient, extra });
   t.teardown(() => stop(child));
   const ready = await waitForOutput(child, /ready: serving clients at \S+/, 20_000);
-  return { child, endpoint: `https://127.0.0.1:${client}`, ready };
+  return { child, endpoint: listenClient, ready };
 }
 
 /** Whether a failed run printed one line on stderr, `error: ...`, and exited 1. */
