@@ -157,8 +157,9 @@ export class Keyspace {
   compact(revision: number): void {
     this.trimLogged(revision);
     const keep = this.logIndex(revision);
-    this.logKeys.splice(0, keep);
-    this.logVersions.splice(0, keep);
+    // New arrays rather than splicing: a log view taken before (see logView) stays what it was.
+    this.logKeys = this.logKeys.slice(keep);
+    this.logVersions = this.logVersions.slice(keep);
     this.compactRevision = revision;
   }
 
@@ -177,6 +178,14 @@ export class Keyspace {
       else hi = mid;
     }
     return lo;
+  }
+
+  /**
+   * The change log as it stands: its first `length` entries stay as they are (later changes are
+   * appended past them, and a compaction starts new arrays), so it can be read across turns.
+   */
+  logView(): { readonly keys: readonly string[]; readonly versions: readonly KeyVersion[]; readonly length: number } {
+    return { keys: this.logKeys, versions: this.logVersions, length: this.logVersions.length };
   }
 
   /** The key of logged change `i`. */

@@ -148,3 +148,24 @@ t.test('snapshots of the first format (one msgpack document) still restore', asy
     ['b'],
   );
 });
+
+t.test('an asynchronous snapshot is the state at the call, whatever is applied while it encodes', async (t) => {
+  const s = new MvccStore();
+  for (let i = 0; i < 80_000; i++) s.put(`k${i % 1000}`, `v${i}`);
+  s.compact(40_000); // versions below the compact revision are kept for the live keys, the rest is log
+  const expected = Buffer.from(s.snapshot());
+  const pending = s.snapshotAsync(() => new Promise((resolve) => setImmediate(resolve)));
+  let turns = 0;
+  let done = false;
+  void pending.finally(() => (done = true)).catch(() => undefined);
+  while (!done && turns < 1_000) {
+    // Between the encoding's steps: more writes, a delete and a compaction.
+    s.put(`k${turns}`, 'later');
+    s.deleteRange(`k${turns + 500}`);
+    s.compact(s.revision - 5);
+    turns += 1;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  t.ok(turns >= 3, `the encoding took several turns (${turns})`);
+  t.ok(expected.equals(Buffer.from(await pending)), 'byte for byte the snapshot taken at the call');
+});

@@ -48,12 +48,34 @@ const packr = new Packr({ useRecords: false });
 
 if (endianness() !== 'LE') throw new Error('MVCC snapshots are written for little-endian hosts');
 
-/** The versions a snapshot holds, in the order a restore must load them. */
-function collectVersions(ks: Keyspace): { keys: string[]; versions: KeyVersion[] } {
-  const keys: string[] = [];
-  const versions: KeyVersion[] = [];
+/** Versions encoded between two turns of the event loop by {@link encodeSnapshotAsync}. */
+const VERSIONS_PER_STEP = 16_384;
+/** Keys (and values) joined into one string per write into the snapshot buffer. */
+const RUN = 256;
+
+/**
+ * The state a snapshot holds, taken at one moment. The versions are: those below the compact
+ * revision still kept (oldest first per key), then the change log's first `logLength` entries.
+ * Versions never change once written, so encoding may then be spread over many turns.
+ */
+interface Capture {
+  readonly revision: number;
+  readonly compactRevision: number;
+  readonly alarms: AlarmType[];
+  readonly leaseIds: number[];
+  readonly leaseTtls: number[];
+  readonly olderKeys: string[];
+  readonly olderVersions: KeyVersion[];
+  readonly logKeys: readonly string[];
+  readonly logVersions: readonly KeyVersion[];
+  readonly logLength: number;
+}
+
+function capture(state: SnapshotState): Capture {
+  const ks = state.keyspace;
+  const olderKeys: string[] = [];
+  const olderVersions: KeyVersion[] = [];
   if (ks.compactRevision > 0) {
-    // Versions below the compact revision that are still kept, oldest first per key.
     const older: KeyVersion[] = [];
     ks.forEach((key, head) => {
       older.length = 0;
@@ -61,36 +83,46 @@ function collectVersions(ks: Keyspace): { keys: string[]; versions: KeyVersion[]
         if (v.modRevision < ks.compactRevision) older.push(v);
       }
       for (let i = older.length - 1; i >= 0; i--) {
-        keys.push(key);
-        versions.push(older[i] as KeyVersion);
+        olderKeys.push(key);
+        olderVersions.push(older[i] as KeyVersion);
       }
     });
   }
-  for (let i = 0; i < ks.logLength; i++) {
-    keys.push(ks.logKey(i));
-    versions.push(ks.logVersion(i));
-  }
-  return { keys, versions };
-}
-
-/** Encodes the state. */
-export function encodeSnapshot(state: SnapshotState): Uint8Array {
-  const ks = state.keyspace;
-  const { keys, versions } = collectVersions(ks);
-  const count = versions.length;
-  let keyBytes = 0;
-  let valueBytes = 0;
-  for (let i = 0; i < count; i++) {
-    keyBytes += (keys[i] as string).length;
-    valueBytes += (versions[i] as KeyVersion).value.length;
-  }
+  const log = ks.logView();
   const leases = state.leases.list();
-  const header: SnapshotHeader = {
+  return {
     revision: ks.revision,
     compactRevision: ks.compactRevision,
     alarms: [...state.alarms],
     leaseIds: leases.map((l) => l.id),
     leaseTtls: leases.map((l) => l.ttl),
+    olderKeys,
+    olderVersions,
+    logKeys: log.keys,
+    logVersions: log.versions,
+    logLength: log.length,
+  };
+}
+
+/** Encodes a capture, pausing (yield) after every {@link VERSIONS_PER_STEP} versions. */
+function* encodeSteps(c: Capture): Generator<void, Buffer> {
+  const older = c.olderVersions.length;
+  const count = older + c.logLength;
+  const keyAt = (i: number) => (i < older ? c.olderKeys[i] : c.logKeys[i - older]) as string;
+  const versionAt = (i: number) => (i < older ? c.olderVersions[i] : c.logVersions[i - older]) as KeyVersion;
+  let keyBytes = 0;
+  let valueBytes = 0;
+  for (let i = 0; i < count; i++) {
+    keyBytes += keyAt(i).length;
+    valueBytes += versionAt(i).value.length;
+    if (i % VERSIONS_PER_STEP === VERSIONS_PER_STEP - 1) yield;
+  }
+  const header: SnapshotHeader = {
+    revision: c.revision,
+    compactRevision: c.compactRevision,
+    alarms: c.alarms,
+    leaseIds: c.leaseIds,
+    leaseTtls: c.leaseTtls,
     count,
     keyBytes,
     valueBytes,
@@ -98,27 +130,64 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
   const head = packr.pack(header);
   const columnsAt = align8(MAGIC.length + 4 + head.length);
   const blobsAt = columnsAt + count * (8 * FLOAT_COLUMNS + 4 * U32_COLUMNS);
-  const out = Buffer.alloc(blobsAt + keyBytes + valueBytes);
+  const out = Buffer.allocUnsafeSlow(blobsAt + keyBytes + valueBytes);
+  out.fill(0, 0, blobsAt); // the padding; every other byte is written below
   MAGIC.copy(out, 0);
   out.writeUInt32LE(head.length, MAGIC.length);
   head.copy(out, MAGIC.length + 4);
   const floats = new Float64Array(out.buffer, out.byteOffset + columnsAt, count * FLOAT_COLUMNS);
   const u32s = new Uint32Array(out.buffer, out.byteOffset + columnsAt + count * 8 * FLOAT_COLUMNS, count * U32_COLUMNS);
-  let keyAt = blobsAt;
-  let valueAt = blobsAt + keyBytes;
+  let keyWrite = blobsAt;
+  let valueWrite = blobsAt + keyBytes;
+  // Keys and values go out a run at a time: one native write per run, not one per string.
+  const keyRun: string[] = [];
+  const valueRun: string[] = [];
+  const flush = () => {
+    keyWrite += out.write(keyRun.join(''), keyWrite, 'latin1');
+    valueWrite += out.write(valueRun.join(''), valueWrite, 'latin1');
+    keyRun.length = 0;
+    valueRun.length = 0;
+  };
   for (let i = 0; i < count; i++) {
-    const key = keys[i] as string;
-    const v = versions[i] as KeyVersion;
+    const key = keyAt(i);
+    const v = versionAt(i);
     floats[i] = v.createRevision;
     floats[count + i] = v.modRevision;
     floats[2 * count + i] = v.version;
     floats[3 * count + i] = v.lease;
     u32s[i] = key.length;
     u32s[count + i] = v.value.length;
-    keyAt += out.write(key, keyAt, 'latin1');
-    valueAt += out.write(v.value, valueAt, 'latin1');
+    keyRun.push(key);
+    valueRun.push(v.value);
+    if (keyRun.length === RUN) flush();
+    if (i % VERSIONS_PER_STEP === VERSIONS_PER_STEP - 1) yield;
   }
+  flush();
   return out;
+}
+
+/** Encodes the state. */
+export function encodeSnapshot(state: SnapshotState): Uint8Array {
+  const steps = encodeSteps(capture(state));
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * Encodes the state as it is at the call (taken before this returns), awaiting `pause` every
+ * {@link VERSIONS_PER_STEP} versions (the caller gives the event loop a turn there): a
+ * million-version snapshot no longer stalls every request for the whole encoding. The store
+ * may change meanwhile; the snapshot does not.
+ */
+export async function encodeSnapshotAsync(state: SnapshotState, pause: () => Promise<void>): Promise<Uint8Array> {
+  const steps = encodeSteps(capture(state));
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await pause();
+  }
 }
 
 /** Decodes a snapshot made by {@link encodeSnapshot} (either format); `invalidRequest` if it is not one. */

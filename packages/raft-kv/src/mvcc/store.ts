@@ -16,7 +16,7 @@ import { LeaseTable } from './leases.js';
 import { checkReadRevision, readRange, toKeyValue } from './range.js';
 import { deleteRangeRequest, keyRange, putRequest, rangeRequest, txnRequest } from './requests.js';
 import type { DeleteRangeOptions, KeyRangeOptions, PutOptions, RangeOptions, TxnParts } from './requests.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { decodeSnapshot, encodeSnapshot, encodeSnapshotAsync } from './snapshot.js';
 import type {
   AlarmAction,
   AlarmRequest,
@@ -190,6 +190,14 @@ export class MvccStore {
   /** The whole state (keyspace with history since compaction, leases, alarms) as bytes. */
   snapshot(): Uint8Array {
     return encodeSnapshot({ keyspace: this.ks, leases: this.leaseTable, alarms: this.alarms });
+  }
+
+  /**
+   * The state as it is now, like {@link snapshot}, encoded a part at a time with `pause` awaited
+   * in between: taken when called, unaffected by the requests applied while it is encoded.
+   */
+  snapshotAsync(pause: () => Promise<void>): Promise<Uint8Array> {
+    return encodeSnapshotAsync({ keyspace: this.ks, leases: this.leaseTable, alarms: this.alarms }, pause);
   }
 
   /** Replaces the whole state with a snapshot's; watches continue from the new history. */

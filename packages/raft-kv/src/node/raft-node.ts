@@ -7,6 +7,9 @@ import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Snapshot
 import { openStorage, saveSnapshot, type RecoveredStorage, type StorageOptions } from '../storage/index.js';
 import { decodeEnvelope, encodeEnvelope } from './envelope.js';
 
+/** Snapshots at least this large are taken less often (see maybeSnapshot). */
+const LARGE_SNAPSHOT_BYTES = 8 * 1024 * 1024;
+
 /** Stands for the data of a snapshot that is on disk (see {@link RaftNode.send}). */
 const SNAPSHOT_ON_DISK = new Uint8Array(0);
 
@@ -16,6 +19,11 @@ export interface StateMachine {
   apply(payload: Uint8Array, index: number): unknown;
   /** The whole state, for a snapshot at the last applied index. */
   snapshot(): Uint8Array;
+  /**
+   * The same, taken at the call but encoded over several turns, so that a large state does
+   * not stall the member; used for the periodic snapshots when present.
+   */
+  snapshotAsync?(): Promise<Uint8Array>;
   /** Replaces the whole state with a snapshot's. */
   restore(data: Uint8Array): void;
 }
@@ -55,7 +63,11 @@ export interface RaftNodeOptions {
   readonly tickMs?: number;
   readonly electionTick?: number;
   readonly heartbeatTick?: number;
-  /** Take a snapshot after this many applied entries (10,000 by default). */
+  /**
+   * Take a snapshot after this many applied entries (10,000 by default, as etcd's
+   * --snapshot-count). Once snapshots reach 8 MiB, also not before the entries applied since
+   * the last one add up to a quarter of its size (each snapshot writes the whole state).
+   */
   readonly snapshotCount?: number;
   /** Entries kept behind a snapshot so that slow followers catch up without one (5,000 by default). */
   readonly snapshotCatchUpEntries?: number;
@@ -132,6 +144,9 @@ export class RaftNode {
   private readonly confWaiters = new Map<string, Waiter>();
   private appliedIndex = 0;
   private snapshotIndex = 0;
+  /** The size of the newest snapshot, and the bytes of the entries applied since it was taken. */
+  private snapshotBytes = 0;
+  private appliedBytesSinceSnapshot = 0;
   /** A hard state whose only news is the commit index, written with the next fsynced batch. */
   private unsyncedHardState: HardState | undefined;
   /** How many times a (new) leader became known here, as etcd's leader-changes counter. */
@@ -176,6 +191,7 @@ export class RaftNode {
     if (snapshot) {
       this.memory.applySnapshot(snapshot);
       this.opts.machine.restore(snapshot.data);
+      this.snapshotBytes = snapshot.data.length;
       this.memory.replaceSnapshotData(snapshot.meta.index, SNAPSHOT_ON_DISK);
       this.appliedIndex = snapshot.meta.index;
       this.snapshotIndex = snapshot.meta.index;
@@ -489,6 +505,8 @@ export class RaftNode {
 
   private restoreSnapshot(s: Snapshot): void {
     this.opts.machine.restore(s.data);
+    this.snapshotBytes = s.data.length;
+    this.appliedBytesSinceSnapshot = 0;
     this.appliedIndex = s.meta.index;
     this.snapshotIndex = s.meta.index;
     this.confState = s.meta.confState;
@@ -497,6 +515,7 @@ export class RaftNode {
   private apply(e: Entry): void {
     if (e.index <= this.appliedIndex) return;
     this.appliedIndex = e.index;
+    this.appliedBytesSinceSnapshot += e.data.byteLength;
     if (e.type === 'confChange') {
       const cc = decodeConfChange(e.data);
       this.confState = this.raw.applyConfChange(cc);
@@ -525,20 +544,33 @@ export class RaftNode {
   private maybeSnapshot(): void {
     const every = this.opts.snapshotCount ?? 10_000;
     if (this.snapshotting || this.appliedIndex - this.snapshotIndex < every) return;
+    // A large state is written whole at each snapshot: wait until the entries since the last one
+    // add up to a quarter of its size, so that snapshots cost a bounded share of the writes.
+    if (this.snapshotBytes >= LARGE_SNAPSHOT_BYTES && this.appliedBytesSinceSnapshot * 4 < this.snapshotBytes) return;
     const index = this.appliedIndex;
     if (index > this.memory.lastIndex()) return; // not yet persisted here
-    const snapshot = this.memory.createSnapshot(index, this.confState, this.opts.machine.snapshot());
     this.snapshotIndex = index;
-    this.snapshotting = saveSnapshot(this.durable, snapshot)
-      .then(() => {
-        this.memory.replaceSnapshotData(index, SNAPSHOT_ON_DISK);
-        const keep = this.opts.snapshotCatchUpEntries ?? 5_000;
-        if (index - keep > this.memory.firstIndex()) this.memory.compact(index - keep);
-      })
+    this.snapshotting = this.takeSnapshot(index, this.confState)
       .catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))))
       .finally(() => {
         this.snapshotting = undefined;
       });
+  }
+
+  /** Snapshots the state machine as of `index` (the applied index now), saves it, trims the log. */
+  private async takeSnapshot(index: number, confState: ConfState): Promise<void> {
+    const machine = this.opts.machine;
+    // Taken now, at `index`; the encoding may take several turns while entries are applied.
+    this.appliedBytesSinceSnapshot = 0;
+    const data = machine.snapshotAsync ? await machine.snapshotAsync() : machine.snapshot();
+    this.snapshotBytes = data.length;
+    // Meanwhile the member may have stopped, or installed a newer snapshot from the leader.
+    if (this.stopped || index <= this.memory.snapshot().meta.index) return;
+    const snapshot = this.memory.createSnapshot(index, confState, data);
+    await saveSnapshot(this.durable, snapshot);
+    this.memory.replaceSnapshotData(index, SNAPSHOT_ON_DISK);
+    const keep = this.opts.snapshotCatchUpEntries ?? 5_000;
+    if (index - keep > this.memory.firstIndex()) this.memory.compact(index - keep);
   }
 
   /** A storage failure: stop serving rather than risk acknowledging what is not durable. */

@@ -67,6 +67,10 @@ class MvccMachine implements StateMachine {
     return this.mvcc.snapshot();
   }
 
+  snapshotAsync(): Promise<Uint8Array> {
+    return this.mvcc.snapshotAsync(() => new Promise((resolve) => setImmediate(resolve)));
+  }
+
   restore(data: Uint8Array): void {
     this.mvcc.restore(data);
   }
