@@ -219,6 +219,10 @@ export class Connection {
         this.sinks.get(frame.watch)?.frame(frame);
         continue;
       }
+      if ('watches' in frame) {
+        for (const watch of frame.watches) this.sinks.get(watch)?.frame({ watch, batch: frame.batch });
+        continue;
+      }
       const call = this.pending.get(frame.id);
       if (call === undefined) continue; // timed out already
       this.pending.delete(frame.id);

@@ -141,7 +141,7 @@ export class WatchStreams implements WatchControl {
     const options = { ...watch.options, startRevision: watch.subscribeRevision };
     const callDeadline = Math.min(deadline, performance.now() + this.options.timeoutMs);
     try {
-      const args = [wireId, watch.key, options, watch.window];
+      const args = [wireId, watch.key, options, watch.window, true]; // grouped frames are welcome
       const created = (await connection.call('watch', args, callDeadline, false)) as WatchCreated;
       if (watch.state === 'ended') return 'done';
       if (this.streams.get(watch)?.wireId !== wireId) {

@@ -222,3 +222,18 @@ t.test('ClientWatch skips repeats and acknowledges what its consumer takes', asy
   t.equal(resumable.receive({ type: 'end', reason: 'closed', resumeRevision: 6 }), false, 'closed: resume');
   t.equal(resumable.subscribeRevision, 6);
 });
+
+t.test('many watches on one connection share frames and each sees every batch once, in order', async (t) => {
+  const member = await startMember(t);
+  const client = await startClient(t, { endpoints: [member.url], timeoutMs: 5_000 });
+  const watches = Array.from({ length: 20 }, () => collect(client.watch('s/', { prefix: true })));
+  await eventually(() => member.server.metrics.text().then((m) => /^bosun_kv_watchers 20$/m.test(m)));
+  const written = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => (await client.put(`s/${i % 7}`, `v${i}`)).header.revision),
+  );
+  written.sort((a, b) => a - b);
+  await eventually(() => watches.every((w) => eventRevisions(w.batches).length === written.length));
+  for (const w of watches) t.same(eventRevisions(w.batches), written);
+  const sent = /^bosun_kv_requests_total\{method="put",outcome="ok"\} (\d+)$/m.exec(await member.server.metrics.text());
+  t.equal(Number(sent?.[1]), 50);
+});

@@ -35,7 +35,16 @@ export class Outbox {
     private readonly maxMessageBytes: number,
     /** Called whenever bytes have been written out. */
     private readonly onWritten: () => void = () => undefined,
+    /** Called as a flush starts: the owner's last frames of the turn may still join it. */
+    private readonly beforeFlush: () => void = () => undefined,
   ) {}
+
+  /** Makes sure a flush comes at the end of this turn, even if nothing is written (see beforeFlush). */
+  requestFlush(): void {
+    if (this.closed || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
 
   /** Queues an encoded frame for the next flush. */
   write(frame: Buffer): void {
@@ -52,6 +61,7 @@ export class Outbox {
 
   /** Sends what is queued now. */
   flush(): void {
+    this.beforeFlush();
     this.scheduled = false;
     const frames = this.frames;
     const bytes = this.queuedBytes;

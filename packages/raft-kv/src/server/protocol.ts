@@ -4,9 +4,11 @@
  * {@link ResponseFrame} carrying the same id, in any order, and streams the batches of the
  * watches the client opened as {@link WatchFrame}s tagged with the client's watch id.
  *
- * A watch is opened with method `watch` and args `[watchId, key, options, window]`; the answer
- * ({@link WatchCreated}) names the revision the stream starts at, and its batches follow
- * (never before the answer). `watchCancel` and `watchProgress` take `[watchId]`.
+ * A watch is opened with method `watch` and args `[watchId, key, options, window, grouped]`; the
+ * answer ({@link WatchCreated}) names the revision the stream starts at, and its batches follow
+ * (never before the answer). `watchCancel` and `watchProgress` take `[watchId]`. A client that
+ * sets `grouped` also takes a {@link GroupedWatchFrame}: one batch for several of its watches
+ * (the same events of one revision), sent once instead of once per watch.
  *
  * Watch flow control: the server sends a watch's batches while their total {@link batchCost}
  * not yet acknowledged is below the `window` the client asked for; the client acknowledges
@@ -73,8 +75,14 @@ export type ResponseFrame =
 export type WatchFrame =
   { readonly watch: number; readonly batch: WatchBatch } | { readonly watch: number; readonly error: WireError };
 
+/** One batch for every watch in `watches` (all opened `grouped`), in place of a WatchFrame each. */
+export interface GroupedWatchFrame {
+  readonly watches: readonly number[];
+  readonly batch: WatchBatch;
+}
+
 /** Whatever a server sends. */
-export type ServerFrame = ResponseFrame | WatchFrame;
+export type ServerFrame = ResponseFrame | WatchFrame | GroupedWatchFrame;
 
 /** The answer to `watch`: the stream delivers every matching event from `startRevision` on. */
 export interface WatchCreated {
@@ -185,6 +193,9 @@ export function parseRequestFrame(value: unknown): RequestFrame | { id: number; 
 /** The server frame in a decoded frame, or undefined if it is not one. */
 export function parseServerFrame(value: unknown): ServerFrame | undefined {
   if (!isRecord(value)) return undefined;
+  if (Array.isArray(value['watches'])) {
+    return value['watches'].every(isId) && isRecord(value['batch']) ? (value as ServerFrame) : undefined;
+  }
   if (isId(value['watch'])) {
     if (isRecord(value['batch'])) return value as ServerFrame;
     if (isWireError(value['error'])) return value as ServerFrame;

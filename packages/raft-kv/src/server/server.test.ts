@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { openStore, type OpenStoreOptions, type Store } from '../store/embedded.js';
 import { framesOf } from './outbox.js';
-import { decodeFrame, encodeFrame, type ServerFrame } from './protocol.js';
+import { decodeFrame, encodeFrame, parseServerFrame, type ServerFrame } from './protocol.js';
 import { startKvServer, type KvServer, type KvServerOptions } from './server.js';
 
 interface Teardown {
@@ -209,4 +209,37 @@ t.test('the upgrade is refused on other paths and without the token', async (t) 
   t.equal(await status(`${base.replace('http', 'ws')}/other`), 404);
   t.equal(await status(server.url), 401);
   t.equal(await status(server.url, { authorization: 'Bearer ok' }), 101);
+});
+
+t.test('watches opened grouped share one frame per revision; the others get their own', async (t) => {
+  const { store, server } = await serve(t);
+  const { ws, frames } = await rawClient(t, server.url);
+  // 1 and 2 grouped on the same prefix, 3 grouped with prevKv (other events), 4 not grouped.
+  ws.send(encodeFrame({ id: 1, method: 'watch', args: [1, 'k', { prefix: true }, 1_000, true] }));
+  ws.send(encodeFrame({ id: 2, method: 'watch', args: [2, 'k', { prefix: true }, 1_000, true] }));
+  ws.send(encodeFrame({ id: 3, method: 'watch', args: [3, 'k', { prefix: true, prevKv: true }, 1_000, true] }));
+  ws.send(encodeFrame({ id: 4, method: 'watch', args: [4, 'k', { prefix: true }, 1_000] }));
+  await eventually(() => frames.length === 4);
+  const revisions: number[] = [];
+  for (let i = 0; i < 5; i++) revisions.push((await store.put(`k${i}`, `v${i}`)).header.revision);
+  const perWatch = (id: number) =>
+    frames.flatMap((f) => {
+      if ('watches' in f) return f.watches.includes(id) ? [f.batch] : [];
+      return 'watch' in f && f.watch === id && 'batch' in f ? [f.batch] : [];
+    });
+  await eventually(() => [1, 2, 3, 4].every((id) => perWatch(id).length === 5));
+  const grouped = frames.filter((f) => 'watches' in f);
+  t.ok(grouped.length > 0 && grouped.length <= 5, `the puts went to 1 and 2 in shared frames (${grouped.length})`);
+  t.ok(
+    grouped.every((f) => 'watches' in f && [...f.watches].sort().join() === '1,2'),
+    'only watches with the same events share a frame',
+  );
+  for (const id of [1, 2, 3, 4]) {
+    t.same(
+      perWatch(id).map((b) => (b.type === 'events' ? b.revision : -1)),
+      revisions,
+      `watch ${id} sees every revision once, in order`,
+    );
+  }
+  t.equal(parseServerFrame({ watches: [1, 'x'], batch: {} }), undefined, 'a malformed grouped frame is refused');
 });

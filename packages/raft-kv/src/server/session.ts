@@ -54,7 +54,11 @@ interface StreamedWatch {
   outstanding: number;
   /** The pump waiting for an acknowledgement, if it is. */
   wake: (() => void) | undefined;
+  /** The client takes grouped frames: this watch's event batches may share one with others. */
+  readonly grouped: boolean;
 }
+
+type EventsBatch = Extract<WatchBatch, { type: 'events' }>;
 
 /** The server side of one client connection. */
 export class Session {
@@ -64,6 +68,8 @@ export class Session {
   private readPaused = false;
   private readonly watches = new Map<number, StreamedWatch>();
   private drainWaiters: (() => void)[] = [];
+  /** Event batches of grouped watches sent this turn, in order; they leave at the flush. */
+  private grouped: { watchId: number; batch: EventsBatch }[] = [];
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -78,6 +84,7 @@ export class Session {
       (data, written) => ws.send(data, { binary: true }, written),
       limits.maxMessageBytes,
       () => this.updateFlow(),
+      () => this.flushGrouped(),
     );
     ws.on('message', (data: RawData) => this.onMessage(data));
     ws.on('close', () => this.onClose());
@@ -181,6 +188,7 @@ export class Session {
       window,
       outstanding: 0,
       wake: undefined,
+      grouped: args[4] === true,
     };
     this.watches.set(watchId, streamed);
     this.metrics.watcher(1);
@@ -198,18 +206,60 @@ export class Session {
         const next = await w.iterator.next();
         if (next.done === true || w.canceled || this.isClosed()) break;
         w.outstanding += batchCost(next.value);
-        this.send({ watch: watchId, batch: next.value });
+        this.sendBatch(watchId, w, next.value);
         if (next.value.type === 'end') {
           if (next.value.reason === 'slowConsumer') this.metrics.slowWatcherEnded();
           break;
         }
       }
     } catch (e) {
+      this.flushGrouped();
       this.send({ watch: watchId, error: toWireError(e) });
     } finally {
       if (!w.canceled) this.cancelWatch(w);
       this.watches.delete(watchId);
       this.metrics.watcher(-1);
+    }
+  }
+
+  /** Sends a batch of a watch; a grouped watch's events wait for the flush to share a frame. */
+  private sendBatch(watchId: number, w: StreamedWatch, batch: WatchBatch): void {
+    if (w.grouped && batch.type === 'events') {
+      this.grouped.push({ watchId, batch });
+      this.outbox.requestFlush();
+      return;
+    }
+    this.flushGrouped(); // what the watch sent before goes first
+    this.send({ watch: watchId, batch });
+  }
+
+  /**
+   * Sends the event batches gathered this turn, one frame per distinct batch (same revision,
+   * same event objects) for all the watches it goes to: with a thousand watches on one prefix, a
+   * put is encoded, sent and decoded once per connection rather than a thousand times. Groups go
+   * in revision order, so each watch still sees its batches in order.
+   */
+  private flushGrouped(): void {
+    if (this.grouped.length === 0) return;
+    const pending = this.grouped;
+    this.grouped = [];
+    const groups: { batch: EventsBatch; watches: number[] }[] = [];
+    const byRevision = new Map<number, { batch: EventsBatch; watches: number[] }[]>();
+    for (const { watchId, batch } of pending) {
+      const candidates = byRevision.get(batch.revision);
+      let group = candidates?.find((g) => sameEvents(g.batch.events, batch.events));
+      if (group === undefined) {
+        group = { batch, watches: [] };
+        groups.push(group);
+        if (candidates === undefined) byRevision.set(batch.revision, [group]);
+        else candidates.push(group);
+      }
+      group.watches.push(watchId);
+    }
+    groups.sort((a, b) => a.batch.revision - b.batch.revision);
+    for (const { batch, watches } of groups) {
+      const [only] = watches;
+      this.send(watches.length === 1 && only !== undefined ? { watch: only, batch } : { watches, batch });
     }
   }
 
@@ -272,6 +322,7 @@ export class Session {
   private onClose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.grouped = [];
     this.outbox.close();
     for (const w of this.watches.values()) this.cancelWatch(w);
     this.wakeAll('drain');
@@ -295,4 +346,9 @@ function acknowledge(w: StreamedWatch, args: readonly unknown[]): void {
 function toBuffers(data: RawData): Buffer[] {
   if (Array.isArray(data)) return data;
   return [Buffer.from(data as ArrayBuffer)];
+}
+
+/** Whether two batches of one revision carry the very same events (the hub shares them). */
+function sameEvents(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((e, i) => e === b[i]);
 }
