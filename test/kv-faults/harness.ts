@@ -55,14 +55,26 @@ interface MemberSlot {
   readonly answers: ((line: string) => void)[];
 }
 
-/** A port of 127.0.0.1 that was free a moment ago. */
+/**
+ * A port of 127.0.0.1 that was free a moment ago, for a member process to listen on later.
+ * It is taken below Linux's ephemeral range (32768-60999 by default): a port from that range
+ * can be handed to some process's outgoing connection before the member binds it (seen in CI
+ * as EADDRINUSE while other tests ran); below it, only another listener can collide.
+ */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
+  throw new Error('no free port of 127.0.0.1 in 20000-31999 after 100 tries');
 }
 
 /** A cluster of member processes with a proxy on every directed link. */

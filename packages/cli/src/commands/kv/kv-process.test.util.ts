@@ -18,17 +18,24 @@ function binPath(): string {
 /** The path of the `bosun` bin. */
 export const BIN = binPath();
 
-/** A free loopback port (bound and released). */
+/**
+ * A free loopback port (bound and released) for a `bosun kv serve` started later, below Linux's
+ * ephemeral range: there no outgoing connection of another test can take it in between.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
     });
-  });
+    if (bound) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
+  throw new Error('no free port of 127.0.0.1 in 20000-31999 after 100 tries');
 }
 
 /** How a run of the bin ended and what it printed. */
