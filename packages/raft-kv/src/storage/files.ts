@@ -40,17 +40,34 @@ export async function writeAll(file: FileHandle, data: Uint8Array, position: num
 /**
  * Creates `path` with `chunks` as its content, durably and atomically: the bytes go to a temp
  * file that is synced, renamed into place, and then the directory is synced. After a crash the
- * file either does not exist or is complete.
+ * file either does not exist or is complete. With `syncEveryBytes`, the file is also synced
+ * each time that much more was written: a large file then never holds the disk in one long
+ * flush that every WAL fsync of the machine would wait behind.
  */
-export async function writeFileDurably(path: string, chunks: readonly Uint8Array[], sync: SyncFile): Promise<void> {
+export async function writeFileDurably(
+  path: string,
+  chunks: readonly Uint8Array[],
+  sync: SyncFile,
+  syncEveryBytes = Infinity,
+): Promise<void> {
   const temp = path + TEMP_SUFFIX;
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'w');
     let position = 0;
+    let unsynced = 0;
     for (const chunk of chunks) {
-      await writeAll(handle, chunk, position);
-      position += chunk.length;
+      for (let at = 0; at < chunk.length;) {
+        const piece = chunk.subarray(at, at + Math.min(chunk.length - at, syncEveryBytes - unsynced));
+        await writeAll(handle, piece, position);
+        position += piece.length;
+        at += piece.length;
+        unsynced += piece.length;
+        if (unsynced >= syncEveryBytes) {
+          await sync(handle);
+          unsynced = 0;
+        }
+      }
     }
     await sync(handle);
     await handle.close();

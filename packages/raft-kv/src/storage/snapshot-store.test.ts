@@ -85,3 +85,18 @@ t.test('temp files of an interrupted save are removed at open', async (t) => {
   t.same(await store.list(), []);
   t.same((await store.loadNewest()).snapshot, undefined);
 });
+
+t.test('a large snapshot is synced every 4 MiB as it is written, and reads back whole', async (t) => {
+  const dir = tempDir(t);
+  let syncs = 0;
+  const store = await SnapshotStore.open(dir, {
+    sync: async (file) => {
+      syncs += 1;
+      await file.datasync();
+    },
+  });
+  const big = snapshot(7, 1, 10 * 1024 * 1024 + 5);
+  const saved = await store.save(big);
+  t.equal(syncs, 3, 'after 4 MiB, after 8 MiB, and at the end');
+  t.same(await store.load(saved), big);
+});

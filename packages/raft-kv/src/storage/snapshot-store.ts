@@ -32,6 +32,9 @@ const HEADER_BYTES = 24;
 const TRAILER_BYTES = 4;
 const FILE_NAME = /^([0-9a-f]{16})-([0-9a-f]{16})\.snap$/;
 
+/** A snapshot file is synced every this many bytes as it is written (see writeFileDurably). */
+const SYNC_STEP_BYTES = 4 * 1024 * 1024;
+
 /** Bytes checksummed per turn of the event loop when saving: large snapshots do not stall it. */
 const CRC_STEP_BYTES = 4 * 1024 * 1024;
 
@@ -80,7 +83,7 @@ export class SnapshotStore {
     header.writeUInt32LE(Math.floor(snapshot.data.length / 2 ** 32), 20);
     const trailer = Buffer.alloc(TRAILER_BYTES);
     trailer.writeUInt32LE(await crc32InSteps(snapshot.data, crc32(meta, crc32(header))), 0);
-    await writeFileDurably(path, [header, meta, snapshot.data, trailer], this.sync);
+    await writeFileDurably(path, [header, meta, snapshot.data, trailer], this.sync, SYNC_STEP_BYTES);
     await this.prune();
     return { index, term, path };
   }
