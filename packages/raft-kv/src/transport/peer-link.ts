@@ -101,6 +101,8 @@ export class PeerLink {
   private backoffTimer: NodeJS.Timeout | undefined;
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private peerAlive = true;
+  /** When the keep-alive last ran (performance.now()). */
+  private lastKeepAlive = 0;
   private unreachable = false;
   private failedSnapshots = 0;
   private lastError: Error | undefined;
@@ -238,13 +240,19 @@ export class PeerLink {
     this.lastError = undefined;
     if (limits.keepAliveMs > 0) {
       this.peerAlive = true;
+      this.lastKeepAlive = performance.now();
       this.keepAliveTimer = setInterval(() => this.keepAlive(ws), limits.keepAliveMs);
     }
     this.flush();
   }
 
   private keepAlive(ws: WebSocket): void {
-    if (!this.peerAlive) {
+    // After this process stalled (GC, a long task), timers run before sockets are read: the
+    // pong may be waiting unread. A late tick pings again instead of judging the peer.
+    const now = performance.now();
+    const late = now - this.lastKeepAlive > 1.5 * this.opts.limits.keepAliveMs;
+    this.lastKeepAlive = now;
+    if (!this.peerAlive && !late) {
       this.lastError = new Error(`no pong within ${this.opts.limits.keepAliveMs} ms`);
       ws.terminate();
       return;

@@ -271,6 +271,31 @@ t.test('a peer that stops answering pings is dropped and reported', async (t) =>
   t.match(a.rec.errors[0]?.message, /no pong/);
 });
 
+t.test('a stall of this process longer than the keep-alive does not drop a live peer', async (t) => {
+  const [a, b] = [await startMember(t, 'a', { keepAliveMs: 20 }), await startMember(t, 'b', { keepAliveMs: 20 })];
+  connectAll([a, b]);
+  a.transport.send([heartbeat('a', 'b', 1)]);
+  await b.rec.until('the first message', () => b.rec.messages.length === 1);
+  // A 20 ms interval made after the links' keep-alive ones runs right after them in the same
+  // timers phase: each ping has just gone out when the event loop is blocked past its deadline,
+  // and the pong is read only after the next keep-alive tick.
+  let stalls = 0;
+  await new Promise<void>((resolve) => {
+    const stall = setInterval(() => {
+      const until = performance.now() + 60;
+      while (performance.now() < until); // blocked
+      if (++stalls === 5) {
+        clearInterval(stall);
+        resolve();
+      }
+    }, 20);
+  });
+  a.transport.send([heartbeat('a', 'b', 2)]);
+  await b.rec.until('the second message', () => b.rec.messages.length === 2);
+  t.equal(a.transport.metrics.disconnects, 0, 'the link to b stayed open');
+  t.equal(b.transport.metrics.disconnects, 0, 'and the link to a');
+});
+
 t.test('options are checked', async (t) => {
   const base = { id: 'a', clusterToken: TOKEN, onMessage: () => undefined };
   t.throws(() => new WsTransport({ ...base, id: '' }), /member id/);
