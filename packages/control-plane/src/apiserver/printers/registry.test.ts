@@ -1,64 +1,26 @@
 import t from 'tap';
-import { endpointsPrinter } from './endpoints.js';
-import { eventPrinter } from './event.js';
-import { nodePrinter } from './node.js';
-import { podPrinter } from './pod.js';
-import { roleBindingPrinter, rolePrinter } from './rbac.js';
+import { kindKey } from '../api/types.js';
+import { DECLARATIONS } from '../registry/resources.js';
 import { printerFor } from './registry.js';
-import { servicePrinter } from './service.js';
-import {
-  configMapPrinter,
-  defaultPrinter,
-  leasePrinter,
-  namespacePrinter,
-  secretPrinter,
-  serviceAccountPrinter,
-} from './simple.js';
-import { deploymentPrinter, replicaSetPrinter } from './workloads.js';
+import { defaultPrinter } from './simple.js';
 
-t.test('printerFor maps kind keys to printers', async (t) => {
-  const cases: [string, unknown][] = [
-    ['Pod', podPrinter],
-    ['Node', nodePrinter],
-    ['Service', servicePrinter],
-    ['Endpoints', endpointsPrinter],
-    ['Deployment.apps', deploymentPrinter],
-    ['ReplicaSet.apps', replicaSetPrinter],
-    ['Namespace', namespacePrinter],
-    ['Event', eventPrinter],
-    ['ConfigMap', configMapPrinter],
-    ['Secret', secretPrinter],
-    ['ServiceAccount', serviceAccountPrinter],
-    ['Lease.coordination.k8s.io', leasePrinter],
-    ['Role.rbac.authorization.k8s.io', rolePrinter],
-    ['ClusterRole.rbac.authorization.k8s.io', rolePrinter],
-    ['RoleBinding.rbac.authorization.k8s.io', roleBindingPrinter],
-    ['ClusterRoleBinding.rbac.authorization.k8s.io', roleBindingPrinter],
-    ['Deployment', defaultPrinter],
-    ['Widget.example.com', defaultPrinter],
-  ];
-  for (const [key, printer] of cases) t.equal(printerFor(key), printer, key);
+/** The kind key of every served resource that can be listed (access reviews are create-only). */
+const SERVED = DECLARATIONS.filter((d) => d.virtual !== true).map((d) => kindKey(d.group, d.kind));
+
+t.test('every served kind has its own printer; other keys get the default one', async (t) => {
+  for (const key of SERVED) t.not(printerFor(key), defaultPrinter, `${key} has a printer of its own`);
+  t.equal(printerFor('Role.rbac.authorization.k8s.io'), printerFor('ClusterRole.rbac.authorization.k8s.io'));
+  t.equal(
+    printerFor('RoleBinding.rbac.authorization.k8s.io'),
+    printerFor('ClusterRoleBinding.rbac.authorization.k8s.io'),
+  );
+  t.equal(printerFor('Deployment'), defaultPrinter, 'a kind key is matched with its group');
+  t.equal(printerFor('Widget.example.com'), defaultPrinter);
 });
 
 t.test('every printer emits one cell per column and starts with a name column', async (t) => {
   const now = Date.parse('2024-05-01T12:00:00Z');
-  const keys = [
-    'Pod',
-    'Node',
-    'Service',
-    'Endpoints',
-    'Deployment.apps',
-    'ReplicaSet.apps',
-    'Namespace',
-    'Event',
-    'ConfigMap',
-    'Secret',
-    'ServiceAccount',
-    'Lease.coordination.k8s.io',
-    'Role.rbac.authorization.k8s.io',
-    'RoleBinding.rbac.authorization.k8s.io',
-    'Other',
-  ];
+  const keys = [...SERVED, 'Other'];
   for (const key of keys) {
     const printer = printerFor(key);
     t.equal(printer.cells({ metadata: { name: 'n' } }, now).length, printer.columns.length, key);
