@@ -223,7 +223,7 @@ t.test('ClientWatch skips repeats and acknowledges what its consumer takes', asy
   t.equal(resumable.subscribeRevision, 6);
 });
 
-t.test('many watches on one connection share frames and each sees every batch once, in order', async (t) => {
+t.test('many watches on one connection (their batches grouped) each see every batch once, in order', async (t) => {
   const member = await startMember(t);
   const client = await startClient(t, { endpoints: [member.url], timeoutMs: 5_000 });
   const watches = Array.from({ length: 20 }, () => collect(client.watch('s/', { prefix: true })));

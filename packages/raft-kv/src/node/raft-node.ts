@@ -238,9 +238,6 @@ export class RaftNode {
     const id = `${this.id}/${this.bootId}/${this.nextProposal++}`;
     this.proposalStats.proposed += 1;
     const done = this.wait(this.proposals, id);
-    done.catch((e: unknown) => {
-      if (e instanceof NodeError) this.proposalStats.failed += 1; // not the store's refusals
-    });
     this.unproposed.push({ id, data: encodeEnvelope(id, payload) });
     this.schedule();
     return done;
@@ -360,6 +357,7 @@ export class RaftNode {
     return new Promise((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         map.delete(key);
+        if (map === this.proposals) this.proposalStats.failed += 1;
         reject(new NodeError('timeout', 'the request timed out; it may or may not have taken effect'));
       }, this.opts.requestTimeoutMs ?? 10_000);
       map.set(key, { resolve, reject, timer } as T);
@@ -371,6 +369,8 @@ export class RaftNode {
     if (!w) return;
     map.delete(key);
     this.timers.clearTimeout(w.timer);
+    // A failed proposal is one the member could not carry out, not one the store refused.
+    if (map === this.proposals && value instanceof NodeError) this.proposalStats.failed += 1;
     if (value instanceof Error) w.reject(value);
     else w.resolve(value);
   }

@@ -29,6 +29,21 @@ function setCounter(counter: Counter, value: number | undefined): void {
   counter.inc(value);
 }
 
+let processMetrics: Registry | undefined;
+
+/**
+ * The process's own figures (resident memory, heap, external memory, event-loop lag, GC), as
+ * etcd exports Go's and the process collector's: one collector per process, shared by every
+ * server in it (each would otherwise start its own event-loop monitor and GC observer).
+ */
+function processRegistry(): Registry {
+  if (processMetrics === undefined) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
+}
+
 /** Where the member gauges come from. */
 export type MemberGaugeSource = () => MemberGauges | Promise<MemberGauges>;
 
@@ -90,9 +105,6 @@ export class KvMetrics {
 
   constructor(source?: MemberGaugeSource) {
     this.source = source;
-    // The process's own figures (resident memory, heap, external memory, event-loop lag, ...),
-    // as etcd exports Go's and the process collector's.
-    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Sets where the member gauges come from (called at each scrape). */
@@ -145,7 +157,7 @@ export class KvMetrics {
         // A failing source leaves the last values; the scrape still answers.
       }
     }
-    return this.registry.metrics();
+    return (await this.registry.metrics()) + (await processRegistry().metrics());
   }
 
   private setMember(m: MemberGauges): void {

@@ -229,7 +229,7 @@ export class Session {
       this.outbox.requestFlush();
       return;
     }
-    this.flushGrouped(); // what the watch sent before goes first
+    if (w.grouped) this.flushGrouped(); // what the watch sent before goes first
     this.send({ watch: watchId, batch });
   }
 

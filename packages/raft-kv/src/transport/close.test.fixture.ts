@@ -10,9 +10,7 @@ const transports = ['a', 'b', 'c'].map(
     new WsTransport({
       id,
       clusterToken: TOKEN,
-      // Fires within the run, yet lenient enough that a loaded CI machine does not drop the links
-      // (a missed pong at 20 ms tore the link down and lost the snapshot under load).
-      keepAliveMs: 250,
+      keepAliveMs: 20,
       backoff: { initialMs: 60_000, maxMs: 60_000 },
       onMessage: () => received.set(id, (received.get(id) ?? 0) + 1),
     }),
